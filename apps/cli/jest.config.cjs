@@ -1,0 +1,6 @@
+const preset = require('../../jest.preset.cjs');
+
+module.exports = {
+  ...preset,
+  displayName: require('./package.json').name,
+};
