@@ -8,15 +8,46 @@ export * from './errors/step-type-not-found.error';
 export * from './errors/cycle-detected.error';
 
 // spec: parsing and validation
+export * from './spec/workflow.types';
+export * from './spec/expression/expression.types';
+export * from './spec/expression/condition-syntax.error';
+export * from './spec/expression/condition-evaluation.error';
+export * from './spec/expression/parse-condition';
+export * from './spec/expression/evaluate-condition';
+export * from './spec/duration';
+export * from './spec/references';
+export type { WorkflowFormat } from './spec/read-document';
+export * from './spec/workflow.schema';
+export * from './spec/parse-workflow';
+export * from './spec/load-workflow-file';
 
 // graph: analysis
 export * from './graph/workflow-plan.types';
+export * from './graph/workflow-graph';
+export * from './graph/find-cycles';
+export * from './graph/topological-levels';
+export * from './graph/critical-path';
+export * from './graph/dependency-graph-analyzer';
+
+// schedule
+export * from './schedule/step-schedule';
+export * from './schedule/semaphore';
 
 // step-type SPI
 export * from './step-type/step-type';
 
 // run: executor, process runner, events
 export * from './run/execution-events';
+export * from './run/parallel-executor.types';
+export * from './run/parallel-executor';
+export * from './run/composite.life-cycle';
+export * from './run/local.dispatcher';
+export { stepHash, stableStringify } from './run/step-hash';
+export { ProcessLogBuffer } from './run/process-log-buffer';
+export { runStepProcess, type ProcessCommand } from './run/process-runner';
+export { inputEnvName } from './run/process-env';
 
 // report
 export * from './report/run-report.types';
+export * from './report/report-builder.life-cycle';
+export * from './report/speedup';

@@ -31,6 +31,7 @@ export interface StepReport {
   readonly durationMs: number | null;
   readonly exitCode: number | null;
   readonly signal: string | null;
+  /** Attempts made (for a `foreach` step, the most any item needed). */
   readonly attempts: number;
   /** Its outputs: an object, or for a `foreach` step the array of the items' outputs. */
   readonly outputs: unknown;

@@ -1,0 +1,155 @@
+import type { RunReport, StepTypeRegistry, Workflow } from '@weft/core';
+import { UsageError, parseArgs } from './args';
+import { formatDuration, formatSpeedup, palette, plural, type Palette } from './format';
+import { ProgressLifeCycle } from './progress.life-cycle';
+import { formatSummary } from './summary';
+
+/** Where a command writes, and what it may ask of its surroundings (injectable for tests). */
+export interface CommandIo {
+  readonly stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  readonly stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  /** Installs a handler for Ctrl-C / SIGTERM; returns its remover. */
+  readonly onInterrupt: (handler: () => void) => () => void;
+}
+
+export const EXIT = { ok: 0, failed: 1, invalid: 2, interrupted: 130 } as const;
+
+function colorsFor(stream: CommandIo['stdout'], env: NodeJS.ProcessEnv): Palette {
+  return palette(Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb');
+}
+
+async function stepTypes(): Promise<StepTypeRegistry> {
+  const [{ StepTypeRegistry }, { builtinStepTypes }] = await Promise.all([import('@weft/core'), import('@weft/step-types')]);
+  return new StepTypeRegistry(builtinStepTypes());
+}
+
+async function load(file: string): Promise<Workflow> {
+  const { loadWorkflowFile } = await import('@weft/core');
+  return loadWorkflowFile(file, { stepTypes: await stepTypes() });
+}
+
+function fileArg(positionals: string[], command: string): string {
+  if (positionals.length === 0) throw new UsageError(`'weft ${command}' needs a workflow file, e.g. weft ${command} workflow.yaml`);
+  if (positionals.length > 1) throw new UsageError(`'weft ${command}' takes one workflow file, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0];
+}
+
+/** `weft validate FILE`: prints `ok` or every error; exit 0 or 2. */
+export async function validateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { positionals } = parseArgs(argv, {});
+  await load(fileArg(positionals, 'validate'));
+  io.stdout.write('ok\n');
+  return EXIT.ok;
+}
+
+/** `weft plan FILE [--json]`: steps, edges, levels, critical path, ideal speedup. */
+export async function planCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, { json: 'boolean' });
+  const workflow = await load(fileArg(positionals, 'plan'));
+  const { analyzeWorkflow } = await import('@weft/core');
+  const plan = analyzeWorkflow(workflow);
+  if (flags.json) {
+    const { steps, edges, levels, criticalPath, idealSpeedup } = plan;
+    io.stdout.write(`${JSON.stringify({ steps, edges, levels, criticalPath, idealSpeedup })}\n`);
+    return EXIT.ok;
+  }
+  const colors = colorsFor(io.stdout, io.env);
+  const lines = [
+    colors.bold(`${workflow.name}: ${plural(plan.steps.length, 'step')}, ${plural(plan.edges.length, 'dependency', 'dependencies')}, ${plural(plan.levels.length, 'level')}`),
+    ...plan.levels.map(
+      (level, i) => `  level ${i}: ${level.join(', ')}${level.length > 1 ? colors.dim(` (${level.length} in parallel)`) : ''}`,
+    ),
+    `  critical path: ${plan.criticalPath.join(' → ')}`,
+    `  ideal speedup: ${formatSpeedup(plan.idealSpeedup)} ${colors.dim(`(with maxParallel ${workflow.maxParallel}, equal step durations)`)}`,
+  ];
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT.ok;
+}
+
+function parseMaxParallel(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new UsageError(`--max-parallel must be an integer from 1 to 8, got '${String(value)}'`);
+  return n;
+}
+
+/** `weft run FILE [--max-parallel N] [--json] [--db PATH] [--retry RUN_ID] [--verbose]`. */
+export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, {
+    'max-parallel': 'string',
+    json: 'boolean',
+    db: 'string',
+    retry: 'string',
+    verbose: 'boolean',
+  });
+  const file = fileArg(positionals, 'run');
+  const maxParallel = parseMaxParallel(flags['max-parallel']);
+  if (flags.retry && !flags.db) throw new UsageError('--retry needs --db PATH: the history database that holds the run to retry');
+  const registry = await stepTypes();
+  const { loadWorkflowFile, executeWorkflow } = await import('@weft/core');
+  const workflow = await loadWorkflowFile(file, { stepTypes: registry });
+
+  const history = flags.db ? await openHistory(String(flags.db)) : undefined;
+  try {
+    const lifecycle = [];
+    const progress = new ProgressLifeCycle({
+      out: io.stderr,
+      colors: colorsFor(io.stderr, io.env),
+      live: Boolean(io.stderr.isTTY) && !flags.json,
+      verbose: Boolean(flags.verbose),
+    });
+    lifecycle.push(progress);
+    let reuse;
+    let retryOf: string | undefined;
+    if (flags.retry) {
+      retryOf = String(flags.retry);
+      reuse = await history!.reusableSteps(retryOf, workflow);
+    }
+    const controller = new AbortController();
+    let interrupts = 0;
+    const removeInterrupt = io.onInterrupt(() => {
+      interrupts++;
+      if (interrupts === 1) {
+        io.stderr.write('\nweft: cancelling — stopping running steps (Ctrl-C again to stop waiting)\n');
+        controller.abort();
+      } else {
+        io.stderr.write('weft: not waiting any longer\n');
+        process.exit(EXIT.interrupted);
+      }
+    });
+    const runId = (await import('node:crypto')).randomUUID();
+    if (history) lifecycle.push(await history.recorder(workflow, runId));
+    let report: RunReport;
+    try {
+      report = await executeWorkflow({ workflow, stepTypes: registry, maxParallel, lifecycle, signal: controller.signal, reuse, retryOf, runId });
+    } finally {
+      removeInterrupt();
+    }
+    if (history) await history.flush();
+    if (flags.json) {
+      io.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      io.stdout.write(`\n${formatSummary(report, colorsFor(io.stdout, io.env), progress.logs)}\n`);
+      if (history) io.stdout.write(`  saved to ${String(flags.db)} as run ${report.runId}\n`);
+    }
+    return report.status === 'succeeded' ? EXIT.ok : report.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+  } finally {
+    await history?.close();
+  }
+}
+
+/** History for `--db`, loaded only when asked for (keeps TypeORM out of the CLI's start-up). */
+interface CliHistory {
+  reusableSteps(runId: string, workflow: Workflow): Promise<Record<string, { hash: string; outputs: unknown }>>;
+  recorder(workflow: Workflow, runId: string): Promise<import('@weft/core').ExecutionLifeCycle>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openHistory(path: string): Promise<CliHistory> {
+  const { openCliHistory } = await import('./history');
+  return openCliHistory(path);
+}
+
+export { formatDuration };

@@ -1,0 +1,26 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Native-ESM Jest (Nest 12 is ESM-only); run with NODE_OPTIONS=--experimental-vm-modules. */
+export default {
+  displayName: '@weft/server',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^@weft/core$': join(root, 'libs/core/src/index.ts'),
+    '^@weft/step-types$': join(root, 'libs/step-types/src/index.ts'),
+    '^@weft/history$': join(root, 'libs/history/src/index.ts'),
+    '^@weft/history/testing$': join(root, 'libs/history/src/testing/test-databases.ts'),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  testTimeout: 30000,
+  coverageDirectory: 'coverage',
+  coverageReporters: ['text-summary', 'lcov'],
+  collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/**/*.spec.ts', '!<rootDir>/src/main.ts'],
+};

@@ -1,0 +1,51 @@
+import { criticalPath } from '../graph/critical-path';
+import { round2 } from '../graph/dependency-graph-analyzer';
+import { topologicalLevels } from '../graph/topological-levels';
+import type { WorkflowGraph } from '../graph/workflow-graph';
+import type { StepId } from '../spec/workflow.types';
+
+/** The speed figures of a finished run. */
+export interface SpeedupFigures {
+  /** Sum of step busy times: the run one step at a time. */
+  readonly sequentialMs: number;
+  /** sequentialMs / makespanMs, 2 decimals (1 when nothing ran). */
+  readonly speedup: number;
+  /** sequentialMs / criticalPathMs, 2 decimals (1 when nothing ran). */
+  readonly idealSpeedup: number;
+  /** The longest chain by measured durations. */
+  readonly criticalPath: StepId[];
+  readonly criticalPathMs: number;
+}
+
+/**
+ * Speedup math (SPEC 3): `speedup = sequentialMs / makespanMs`, `idealSpeedup = sequentialMs /
+ * criticalPathMs`. `busyMs` is each step's measured process time (all attempts and items; 0 for
+ * steps that did not run); `spanMs` weighs it on the critical path, where a `foreach` step counts
+ * its longest item (its items could all run at once).
+ */
+export function computeSpeedup(
+  graph: WorkflowGraph,
+  busyMs: Readonly<Record<StepId, number>>,
+  makespanMs: number,
+  spanMs: Readonly<Record<StepId, number>> = busyMs,
+): SpeedupFigures {
+  const weights: Record<StepId, number> = Object.create(null);
+  let sequentialMs = 0;
+  for (const id of graph.steps) {
+    weights[id] = Math.max(0, spanMs[id] ?? 0);
+    sequentialMs += Math.max(0, busyMs[id] ?? 0);
+  }
+  const { order } = topologicalLevels(graph);
+  const cp = criticalPath(graph, order, weights);
+  return {
+    sequentialMs: Math.round(sequentialMs),
+    speedup: ratio(sequentialMs, makespanMs),
+    idealSpeedup: ratio(sequentialMs, cp.length),
+    criticalPath: cp.length > 0 ? cp.path : [],
+    criticalPathMs: Math.round(cp.length),
+  };
+}
+
+function ratio(numerator: number, denominator: number): number {
+  return numerator > 0 && denominator > 0 ? round2(numerator / denominator) : 1;
+}

@@ -1,0 +1,230 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { StepOutcome, StepRunContext } from '../step-type/step-type';
+import { buildProcessEnv } from './process-env';
+import { ProcessLogBuffer } from './process-log-buffer';
+import { readProcessOutputs } from './process-outputs';
+
+/** A program and its argument vector. Never run through a shell. */
+export interface ProcessCommand {
+  /** The program: a name looked up on the step's `PATH`, or a path. */
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** How long to wait for stdout/stderr to close after the main process exited, in ms. */
+const DRAIN_AFTER_EXIT_MS = 100;
+
+/** How the main process ended. */
+type ProcessEnd =
+  | {
+      readonly kind: 'exit';
+      readonly exitCode: number | null;
+      readonly signal: NodeJS.Signals | null;
+      readonly killedByWeft: boolean;
+    }
+  | { readonly kind: 'spawn_error'; readonly message: string };
+
+/**
+ * Runs one step attempt as a child process, following the step process contract (SPEC §4).
+ * Shared by every built-in step type.
+ *
+ * 1. Nothing is spawned when `context.signal` is already aborted (`reason: 'cancelled'`).
+ * 2. A per-attempt temp folder holds the `WEFT_INPUTS` file (the inputs JSON) and an empty
+ *    `WEFT_OUTPUTS` file; it is removed at the end.
+ * 3. The program starts with an argument vector (no shell) as the leader of its own process group,
+ *    in `context.workdir`, with only `PATH`/`HOME`/`LANG`, `context.env` and the `WEFT_*`/`INPUT_*`
+ *    variables. The inputs JSON is written to its stdin.
+ * 4. stdout and stderr go, in arrival order, to `context.log` and to a log buffer keeping the last
+ *    `limits.maxLogBytes` bytes.
+ * 5. On abort the group gets SIGTERM, then SIGKILL after `limits.killGraceMs`. When the main
+ *    process exits, whatever is left of its group is SIGKILLed, and the pipes get a short drain.
+ * 6. Exit code 0 reads the outputs file; anything else is a failure with its reason.
+ *
+ * Resolves a {@link StepOutcome} with `log` set; does not throw for anything the step does.
+ */
+export async function runStepProcess(
+  command: ProcessCommand,
+  context: StepRunContext<unknown>,
+): Promise<StepOutcome> {
+  const log = new ProcessLogBuffer(context.limits.maxLogBytes);
+  if (context.signal.aborted) return cancelledBeforeStart(log);
+
+  let folder: string | undefined;
+  try {
+    folder = await mkdtemp(join(tmpdir(), 'weft-step-'));
+    const inputsPath = join(folder, 'inputs.json');
+    const outputsPath = join(folder, 'outputs.json');
+    const inputsJson = JSON.stringify(context.inputs ?? {});
+    await Promise.all([
+      writeFile(inputsPath, inputsJson, { mode: 0o600 }),
+      writeFile(outputsPath, '', { mode: 0o600 }),
+    ]);
+    const workdirProblem = await checkWorkdir(context.workdir);
+    if (workdirProblem) {
+      return failure(log, {
+        reason: 'spawn_error',
+        message: `cannot start ${command.command}: ${workdirProblem}`,
+      });
+    }
+    if (context.signal.aborted) return cancelledBeforeStart(log);
+
+    const env = buildProcessEnv(context, { inputsPath, outputsPath });
+    const end = await runChild(command, context, env, inputsJson, log);
+
+    if (end.kind === 'spawn_error') return failure(log, { reason: 'spawn_error', message: end.message });
+    const { exitCode, signal } = end;
+    if (end.killedByWeft) {
+      return failure(log, {
+        reason: 'cancelled',
+        exitCode,
+        signal,
+        message: 'stopped by Weft (timeout or cancel)',
+      });
+    }
+    if (signal)
+      return failure(log, { reason: 'signal', exitCode, signal, message: `killed by signal ${signal}` });
+    if (exitCode !== 0)
+      return failure(log, { reason: 'exit_code', exitCode, signal, message: `exited with code ${exitCode}` });
+
+    const outputs = await readProcessOutputs(outputsPath, context.limits.maxOutputBytes);
+    if (!outputs.ok)
+      return failure(log, { reason: outputs.reason, exitCode, signal, message: outputs.message });
+    return { ok: true, outputs: outputs.outputs, exitCode, signal: null, reason: null, log: log.toString() };
+  } catch (error) {
+    // Only Weft's own side (temp files, serialising inputs) can get here.
+    return failure(log, { reason: 'error', message: `cannot run step process: ${(error as Error).message}` });
+  } finally {
+    if (folder) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function cancelledBeforeStart(log: ProcessLogBuffer): StepOutcome {
+  return failure(log, { reason: 'cancelled', message: 'cancelled before the process started' });
+}
+
+function failure(log: ProcessLogBuffer, fields: Omit<StepOutcome, 'ok' | 'log'>): StepOutcome {
+  return { ok: false, exitCode: null, signal: null, ...fields, log: log.toString() };
+}
+
+async function checkWorkdir(workdir: string): Promise<string | null> {
+  try {
+    const stats = await stat(workdir);
+    return stats.isDirectory() ? null : `working directory ${workdir} is not a directory`;
+  } catch {
+    return `working directory ${workdir} does not exist`;
+  }
+}
+
+/** Spawns the program and settles when it has ended and its output is drained. */
+function runChild(
+  command: ProcessCommand,
+  context: StepRunContext<unknown>,
+  env: Record<string, string>,
+  inputsJson: string,
+  log: ProcessLogBuffer,
+): Promise<ProcessEnd> {
+  return new Promise<ProcessEnd>((resolve) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(command.command, [...command.args], {
+        cwd: context.workdir,
+        env,
+        shell: false,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      // Synchronous failures: bad arguments such as a NUL byte in an argument or variable.
+      resolve({ kind: 'spawn_error', message: spawnErrorMessage(command.command, error) });
+      return;
+    }
+
+    let killedByWeft = false;
+    let exited = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // ESRCH: the group is already gone.
+      }
+    };
+    const onAbort = (): void => {
+      if (exited) return;
+      killedByWeft = true;
+      signalGroup('SIGTERM');
+      graceTimer = setTimeout(() => signalGroup('SIGKILL'), context.limits.killGraceMs);
+    };
+    const cleanup = (): void => {
+      context.signal.removeEventListener('abort', onAbort);
+      clearTimeout(graceTimer);
+      clearTimeout(drainTimer);
+    };
+
+    child.on('error', (error) => {
+      // Emitted when the program cannot start; errors after that are not expected from us.
+      if (child.pid !== undefined) return;
+      cleanup();
+      resolve({ kind: 'spawn_error', message: spawnErrorMessage(command.command, error) });
+    });
+    if (child.pid === undefined) return; // the 'error' event follows
+
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    if (context.signal.aborted) onAbort();
+
+    for (const stream of [child.stdout!, child.stderr!]) {
+      const decoder = new StringDecoder('utf8');
+      stream.on('data', (chunk: Buffer) => {
+        log.write(chunk);
+        const text = decoder.write(chunk);
+        if (text) context.log(text);
+      });
+      stream.on('end', () => {
+        const rest = decoder.end();
+        if (rest) context.log(rest);
+      });
+    }
+
+    child.stdin!.on('error', () => undefined); // EPIPE when the step does not read its stdin
+    child.stdin!.end(inputsJson);
+
+    child.once('exit', (exitCode, signal) => {
+      exited = true;
+      // Children that outlive the main process die with it.
+      signalGroup('SIGKILL');
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        cleanup();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        resolve({ kind: 'exit', exitCode, signal, killedByWeft });
+      };
+      // A process outside the group may still hold the pipes: do not wait for it for long.
+      drainTimer = setTimeout(finish, DRAIN_AFTER_EXIT_MS);
+      child.once('close', finish);
+    });
+  });
+}
+
+function spawnErrorMessage(program: string, error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'ENOENT') {
+    return program.includes('/')
+      ? `cannot start ${program}: no such file`
+      : `cannot start ${program}: not found on PATH`;
+  }
+  if (code === 'EACCES') return `cannot start ${program}: permission denied`;
+  if (code === 'E2BIG') {
+    return `cannot start ${program}: arguments or environment too large; pass large values through inputs (WEFT_INPUTS)`;
+  }
+  return `cannot start ${program}: ${message}`;
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { resolveValue, type ReferenceScope } from '../spec/references';
+import type { StepDefinition, Workflow } from '../spec/workflow.types';
+import type { StepTypeHandler } from '../step-type/step-type';
+
+/** JSON with object keys sorted, so equal values always give equal text. */
+export function stableStringify(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const entries = Object.keys(value as Record<string, unknown>)
+    .sort()
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${stableStringify((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/**
+ * Content hash of what decides a step's outputs: its type, its resolved fields, inputs and env,
+ * its `foreach` items, the workflow env and the content of every script it names. Retry from
+ * failure reuses a step only when this is unchanged.
+ */
+export function stepHash(
+  def: StepDefinition,
+  handler: Pick<StepTypeHandler<unknown>, 'pathFields'>,
+  workflow: Pick<Workflow, 'env' | 'rootDir'>,
+  scope: ReferenceScope,
+  items: readonly unknown[] | null,
+): string {
+  const hash = createHash('sha256');
+  const scripts: Record<string, string> = {};
+  for (const field of handler.pathFields ?? []) {
+    const path = def.config[field];
+    if (typeof path !== 'string') continue;
+    try {
+      scripts[field] = createHash('sha256').update(readFileSync(resolve(workflow.rootDir, path))).digest('hex');
+    } catch {
+      scripts[field] = 'unreadable';
+    }
+  }
+  hash.update(
+    stableStringify({
+      type: def.type,
+      config: resolveValue(def.config, scope),
+      inputs: resolveValue(def.inputs, scope),
+      env: resolveValue(def.env, scope),
+      workflowEnv: workflow.env,
+      items,
+      scripts,
+    }),
+  );
+  return hash.digest('hex');
+}

@@ -1,0 +1,125 @@
+import type { IssueList } from './issue-list';
+import { type ReferenceToken, scanReferences } from './references';
+import type { PathSegment } from './source-map';
+import { didYouMean, listNames } from './suggest';
+
+/** What a step's references are checked against. */
+export interface ReferenceRules {
+  readonly issues: IssueList;
+  /** Every valid step id of the workflow → index of the step that declares it. */
+  readonly stepIds: ReadonlyMap<string, number>;
+  /** The id of the step being checked, when it has a valid one. */
+  readonly selfId?: string;
+  /** The step has `foreach`, so `${item}` and `${index}` are available. */
+  readonly inForeach: boolean;
+  /** Called when a problem makes the dependency graph unreliable (unknown or self reference). */
+  readonly onGraphProblem: () => void;
+}
+
+/**
+ * How a value's strings are read: `value` resolves references; `code` is run as code (references
+ * forbidden, shell `${VAR}` allowed); `foreach` is the fan-out list itself (no `${item}` there);
+ * `static` is passed as is (the workflow's own `env`).
+ */
+export type ReferenceMode = 'value' | 'code' | 'foreach' | 'static';
+
+/** Checks that a step id named at `path` exists and is not the step itself. */
+export function checkStepId(stepId: string, path: readonly PathSegment[], rules: ReferenceRules, inText?: string): boolean {
+  const where = inText ? ` in ${inText}` : '';
+  if (stepId === rules.selfId) {
+    rules.issues.add(path, `step '${stepId}' cannot depend on itself${where}`);
+  } else if (!rules.stepIds.has(stepId)) {
+    const known = [...rules.stepIds.keys()];
+    rules.issues.add(path, `unknown step '${stepId}'${where}${didYouMean(stepId, known)}; known steps: ${listNames(known)}`);
+  } else {
+    return true;
+  }
+  rules.onGraphProblem();
+  return false;
+}
+
+/** Checks every `${…}` in the strings (and keys) of `value`, reporting each problem at its path. */
+export function checkReferences(
+  value: unknown,
+  path: PathSegment[],
+  mode: ReferenceMode,
+  rules: ReferenceRules,
+  field = String(path[path.length - 1]),
+): void {
+  if (typeof value === 'string') {
+    if (value.includes('${')) scanReferences(value, (token) => checkToken(token, path, mode, rules, field));
+  } else if (Array.isArray(value)) {
+    value.forEach((entry, i) => checkReferences(entry, [...path, i], mode, rules, field));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, entry] of Object.entries(value)) {
+      if (key.includes('${')) checkKey(key, [...path, key], rules);
+      checkReferences(entry, [...path, key], mode, rules, field);
+    }
+  }
+}
+
+function checkKey(key: string, path: PathSegment[], rules: ReferenceRules): void {
+  let reported = false;
+  scanReferences(key, (token) => {
+    if (reported || (token.kind === 'malformed' && !token.weftLike)) return;
+    reported = true;
+    rules.issues.add(path, `references are allowed only in string values, not in keys: ${token.text}`, { key: true });
+  });
+}
+
+function checkToken(token: ReferenceToken, path: PathSegment[], mode: ReferenceMode, rules: ReferenceRules, field: string): void {
+  if (mode === 'code') {
+    checkCodeToken(token, path, rules, field);
+    return;
+  }
+  if (mode === 'static') {
+    if (token.kind !== 'malformed' || token.weftLike) {
+      rules.issues.add(path, `references are not allowed in the workflow's env (${token.text}); set it in a step's env instead`);
+    }
+    return;
+  }
+  switch (token.kind) {
+    case 'step':
+      checkStepId(token.stepId, path, rules, token.text);
+      return;
+    case 'item':
+    case 'index':
+      if (mode === 'foreach') {
+        rules.issues.add(path, `${token.text} cannot be used in foreach itself: the list must come from another step or be written out`);
+      } else if (!rules.inForeach) {
+        rules.issues.add(path, `${token.text} is only available in a step with foreach`);
+      }
+      return;
+    case 'malformed':
+      rules.issues.add(path, token.reason);
+      return;
+  }
+}
+
+function checkCodeToken(token: ReferenceToken, path: PathSegment[], rules: ReferenceRules, field: string): void {
+  if (token.kind === 'item' || token.kind === 'index') {
+    // Outside foreach `${item}` is just a shell variable.
+    if (rules.inForeach) {
+      rules.issues.add(
+        path,
+        `'${field}' is code, so ${token.text} is not substituted there: read the item from the WEFT_ITEM ` +
+          'environment variable (JSON) and the index from WEFT_INDEX',
+      );
+    }
+    return;
+  }
+  if (token.kind === 'malformed' && !token.weftLike) return; // a shell `${VAR}`
+  const name = inputName(token);
+  rules.issues.add(
+    path,
+    `'${field}' is code, so references are not allowed there (${token.text}): pass the value through inputs ` +
+      `(inputs: { ${name}: ${token.text} }) and read it from WEFT_INPUTS or INPUT_${name.toUpperCase()}`,
+  );
+  rules.onGraphProblem();
+}
+
+function inputName(token: ReferenceToken): string {
+  const last = token.kind === 'step' ? (token.path.length > 1 ? token.path[token.path.length - 1] : token.stepId) : 'value';
+  const name = last.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[A-Za-z_]/.test(name) ? name : `value_${name}`;
+}

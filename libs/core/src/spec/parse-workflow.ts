@@ -1,0 +1,186 @@
+import * as path from 'node:path';
+import type { z } from 'zod';
+import type { ValidationIssue } from '../errors/workflow-validation.error';
+import { formatCycle } from '../errors/cycle-detected.error';
+import { buildGraph } from '../graph/workflow-graph';
+import { findCycles } from '../graph/find-cycles';
+import type { StepTypeRegistry } from '../step-type/step-type';
+import { checkReferences } from './check-references';
+import { describeValue, isRecord } from './describe-value';
+import { IssueList } from './issue-list';
+import { detectFormat, readDocument, type WorkflowFormat } from './read-document';
+import { didYouMean } from './suggest';
+import { validateStep } from './validate-step';
+import {
+  DEFAULT_MAX_PARALLEL,
+  STEP_ID_PATTERN,
+  WORKFLOW_FIELD_NAMES,
+  type WorkflowField,
+  workflowFields,
+} from './workflow.schema';
+import type { StepDefinition, Workflow } from './workflow.types';
+
+/** Options of {@link parseWorkflow}. */
+export interface ParseWorkflowOptions {
+  /** Name of the file the text came from: picks the format and the default workflow name. */
+  readonly fileName?: string;
+  /** Folder scripts resolve in and must stay inside (made absolute). */
+  readonly rootDir: string;
+  /** The step types `type:` may name; their schemas validate the type-specific fields. */
+  readonly stepTypes: StepTypeRegistry;
+  /** The text's format. @default by `fileName` extension, else by content */
+  readonly format?: WorkflowFormat;
+}
+
+/** The outcome of {@link parseWorkflow}: the workflow, or every problem found in it. */
+export type ParseWorkflowResult =
+  | { readonly ok: true; readonly workflow: Workflow; readonly issues: [] }
+  | { readonly ok: false; readonly issues: ValidationIssue[] };
+
+const WORKFLOW_FIELDS = new Set<string>(WORKFLOW_FIELD_NAMES);
+
+/**
+ * Parses and validates a workflow document (YAML or JSON).
+ *
+ * 1. Reads the text keeping source positions; syntax errors end here.
+ * 2. Checks the top-level fields with their schemas (unknown fields are errors).
+ * 3. Collects the step ids (format, duplicates), then checks every step: common fields, step type,
+ *    references, type-specific fields, paths.
+ * 4. When every dependency resolves, reports every cycle of the dependency graph.
+ *
+ * Every problem is reported — with its path, line and column — not only the first; issues are sorted
+ * by line. Never throws on bad input.
+ */
+export function parseWorkflow(text: string, options: ParseWorkflowOptions): ParseWorkflowResult {
+  const document = readDocument(text, detectFormat(text, options.fileName, options.format));
+  if (document.issues.length > 0) return { ok: false, issues: document.issues };
+  const issues = new IssueList(document.sourceMap);
+  const raw = document.value;
+  if (!isRecord(raw)) {
+    issues.add([], `expected a workflow: a mapping with a list of steps, got ${describeValue(raw)}`);
+    return { ok: false, issues: issues.sorted() };
+  }
+
+  const top = checkTopLevel(raw, issues);
+  const steps = top.steps ?? [];
+  let graphProblem = top.steps === undefined;
+  const stepIds = collectStepIds(steps, issues, () => (graphProblem = true));
+
+  const context = {
+    issues,
+    stepTypes: options.stepTypes,
+    rootDir: path.resolve(options.rootDir),
+    pools: top.poolsValid ? new Set(Object.keys(top.pools)) : undefined,
+    stepIds,
+    onGraphProblem: () => (graphProblem = true),
+  };
+  const definitions: StepDefinition[] = [];
+  steps.forEach((step, index) => {
+    const definition = validateStep(step, index, context);
+    if (definition) definitions.push(definition);
+  });
+
+  if (!graphProblem) {
+    for (const cycle of findCycles(buildGraph({ steps: definitions }))) {
+      issues.add(['steps', stepIds.get(cycle[0]) ?? 0, 'needs'], formatCycle(cycle));
+    }
+  }
+
+  if (issues.size > 0) return { ok: false, issues: issues.sorted() };
+  return {
+    ok: true,
+    issues: [],
+    workflow: {
+      name: top.name ?? defaultName(options.fileName),
+      maxParallel: top.maxParallel,
+      pools: top.pools,
+      env: top.env,
+      failFast: top.failFast,
+      steps: definitions,
+      rootDir: context.rootDir,
+    },
+  };
+}
+
+function defaultName(fileName: string | undefined): string {
+  return fileName ? path.basename(fileName, path.extname(fileName)) || 'workflow' : 'workflow';
+}
+
+interface TopLevel {
+  name?: string;
+  maxParallel: number;
+  pools: Record<string, number>;
+  poolsValid: boolean;
+  env: Record<string, string>;
+  failFast: boolean;
+  steps?: unknown[];
+}
+
+function checkTopLevel(raw: Record<string, unknown>, issues: IssueList): TopLevel {
+  for (const key of Object.keys(raw)) {
+    if (!WORKFLOW_FIELDS.has(key)) {
+      issues.add(
+        [key],
+        `unknown field '${key}'${didYouMean(key, WORKFLOW_FIELD_NAMES)}; allowed fields: ${WORKFLOW_FIELD_NAMES.join(', ')}`,
+        { key: true },
+      );
+    }
+  }
+  const valid = new Set<WorkflowField>();
+  const field = <K extends WorkflowField>(name: K) => {
+    if (!(name in raw)) return undefined;
+    const result = workflowFields[name].safeParse(raw[name], { reportInput: true });
+    if (result.success) {
+      valid.add(name);
+      return result.data as z.output<(typeof workflowFields)[K]>;
+    }
+    for (const issue of result.error.issues) issues.add([name, ...(issue.path as (string | number)[])], issue.message);
+    return undefined;
+  };
+
+  if (!('steps' in raw)) issues.add(['steps'], 'missing required field \'steps\': a list of steps, each with an id and a type');
+  const maxParallel = field('maxParallel') ?? DEFAULT_MAX_PARALLEL;
+  const pools = field('pools') ?? {};
+  for (const [name, limit] of Object.entries(pools)) {
+    if (limit > maxParallel) {
+      issues.add(['pools', name], `must be an integer from 1 to maxParallel (${maxParallel}), got ${limit}`);
+    }
+  }
+  const env = field('env') ?? {};
+  checkReferences(raw.env, ['env'], 'static', {
+    issues,
+    stepIds: new Map(),
+    inForeach: false,
+    onGraphProblem: () => undefined,
+  });
+  return {
+    name: field('name'),
+    maxParallel,
+    pools,
+    poolsValid: !('pools' in raw) || valid.has('pools'),
+    env,
+    failFast: field('failFast') ?? false,
+    steps: field('steps'),
+  };
+}
+
+/** Maps each valid step id to the index of its first step; reports duplicates at the later ones. */
+function collectStepIds(steps: readonly unknown[], issues: IssueList, onGraphProblem: () => void): Map<string, number> {
+  const ids = new Map<string, number>();
+  steps.forEach((step, index) => {
+    const id = isRecord(step) ? step.id : undefined;
+    if (typeof id !== 'string' || !STEP_ID_PATTERN.test(id)) return; // reported by validateStep
+    const first = ids.get(id);
+    if (first === undefined) {
+      ids.set(id, index);
+      return;
+    }
+    const line = issues.locate(['steps', first, 'id'])?.line;
+    issues.add(
+      ['steps', index, 'id'],
+      `duplicate step id '${id}': already used by steps[${first}]${line ? ` at line ${line}` : ''}; step ids must be unique`,
+    );
+    onGraphProblem();
+  });
+  return ids;
+}

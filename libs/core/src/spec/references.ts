@@ -1,0 +1,272 @@
+import type { ExpressionNode } from './expression/expression.types';
+import type { StepDefinition } from './workflow.types';
+
+/** A reference to a step's outputs or status: `${steps.<id>.outputs[.<key>…]}`, `${steps.<id>.status}`. */
+export interface StepReference {
+  readonly stepId: string;
+  /** `['status']`, `['outputs']` or `['outputs', key, …]`. */
+  readonly path: string[];
+  /** The reference as written, `${…}` included. */
+  readonly text: string;
+}
+
+/** One `${…}` occurrence in a string, classified. */
+export type ReferenceToken =
+  | ({ readonly kind: 'step' } & StepReference)
+  | { readonly kind: 'item'; readonly path: string[]; readonly text: string }
+  | { readonly kind: 'index'; readonly text: string }
+  | {
+      readonly kind: 'malformed';
+      readonly text: string;
+      /** What was expected instead. */
+      readonly reason: string;
+      /** It starts like a Weft reference (`steps`, `item`, `index`), not like a shell `${VAR}`. */
+      readonly weftLike: boolean;
+    };
+
+/** What references resolve against at run time. */
+export interface ReferenceScope {
+  /** The status and outputs of a step of the run, or undefined when it has none (yet). */
+  step(stepId: string): { readonly status: string; readonly outputs: unknown } | undefined;
+  /** The current `foreach` item, inside a `foreach` step. */
+  readonly item?: unknown;
+  /** The current `foreach` index, inside a `foreach` step. */
+  readonly index?: number;
+}
+
+const STEP_REF = /^steps\.([A-Za-z_][A-Za-z0-9_-]*)\.(?:(status)|outputs((?:\.[A-Za-z0-9_-]+)*))$/;
+const ITEM_REF = /^item((?:\.[A-Za-z0-9_-]+)*)$/;
+const WEFT_LIKE = /^(?:steps|item|index)\b/;
+const EXPECTED =
+  'expected ${steps.<id>.outputs}, ${steps.<id>.outputs.<key>}, ${steps.<id>.status}, ${item}, ${item.<key>} or ${index}';
+
+const DIGITS = /^\d+$/;
+
+const tokenCache = new Map<string, ReferenceToken>();
+
+function classify(text: string): ReferenceToken {
+  const cached = tokenCache.get(text);
+  if (cached) return cached;
+  const inner = text.slice(2, -1);
+  let token: ReferenceToken;
+  const step = STEP_REF.exec(inner);
+  const item = step ? null : ITEM_REF.exec(inner);
+  if (step) {
+    const path = step[2] ? ['status'] : ['outputs', ...splitKeys(step[3])];
+    token = { kind: 'step', stepId: step[1], path, text };
+  } else if (item) {
+    token = { kind: 'item', path: splitKeys(item[1]), text };
+  } else if (inner === 'index') {
+    token = { kind: 'index', text };
+  } else {
+    const weftLike = WEFT_LIKE.test(inner);
+    const reason = weftLike
+      ? `malformed reference ${text}: ${EXPECTED}`
+      : `unknown reference ${text}: ${EXPECTED}; write $\${…} for a literal "\${"`;
+    token = { kind: 'malformed', text, reason, weftLike };
+  }
+  if (tokenCache.size < 10_000) tokenCache.set(text, token);
+  return token;
+}
+
+function splitKeys(dotted: string): string[] {
+  return dotted ? dotted.slice(1).split('.') : [];
+}
+
+/**
+ * Calls `visit` for each `${…}` in `text` with its position. `$${` is an escaped literal `${` and is
+ * skipped. An unterminated `${` is reported as malformed.
+ */
+export function scanReferences(
+  text: string,
+  visit: (token: ReferenceToken, start: number, end: number) => void,
+): void {
+  let start = text.indexOf('${');
+  while (start !== -1) {
+    if (start > 0 && text.charCodeAt(start - 1) === 36 /* $ */) {
+      start = text.indexOf('${', start + 2);
+      continue;
+    }
+    const close = text.indexOf('}', start + 2);
+    if (close === -1) {
+      const rest = text.slice(start);
+      const inner = rest.slice(2);
+      visit(
+        {
+          kind: 'malformed',
+          text: rest,
+          reason: `unterminated reference ${rest}: missing '}'`,
+          weftLike: WEFT_LIKE.test(inner),
+        },
+        start,
+        text.length,
+      );
+      return;
+    }
+    visit(classify(text.slice(start, close + 1)), start, close + 1);
+    start = text.indexOf('${', close + 1);
+  }
+}
+
+/** Every string in `value` (objects and arrays searched recursively; keys excluded), with its path. */
+export function forEachString(
+  value: unknown,
+  visit: (text: string, path: (string | number)[]) => void,
+  path: (string | number)[] = [],
+): void {
+  if (typeof value === 'string') visit(value, path);
+  else if (Array.isArray(value)) value.forEach((entry, i) => forEachString(entry, visit, [...path, i]));
+  else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      forEachString((value as Record<string, unknown>)[key], visit, [...path, key]);
+    }
+  }
+}
+
+/** The step references (`${steps.<id>…}`) in the strings of `value`, searched recursively. */
+export function findReferences(value: unknown): StepReference[] {
+  const found: StepReference[] = [];
+  collectStepIds(value, (token) => found.push({ stepId: token.stepId, path: token.path, text: token.text }));
+  return found;
+}
+
+function collectStepIds(value: unknown, add: (token: StepReference) => void): void {
+  if (typeof value === 'string') {
+    if (value.length > 2 && value.includes('${')) {
+      scanReferences(value, (token) => {
+        if (token.kind === 'step') add(token);
+      });
+    }
+  } else if (Array.isArray(value)) {
+    for (const entry of value) collectStepIds(entry, add);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) collectStepIds((value as Record<string, unknown>)[key], add);
+  }
+}
+
+/** Step ids named by the references of a condition's syntax tree. */
+export function conditionReferences(node: ExpressionNode, add: (stepId: string) => void): void {
+  switch (node.kind) {
+    case 'reference':
+      add(node.stepId);
+      return;
+    case 'not':
+      conditionReferences(node.operand, add);
+      return;
+    case 'binary':
+      conditionReferences(node.left, add);
+      conditionReferences(node.right, add);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Every step id a step refers to from its `inputs`, `if`, `foreach`, `env` and type-specific fields,
+ * deduplicated, in first-seen order. (`needs` is not included.)
+ */
+export function stepReferences(step: Pick<StepDefinition, 'inputs' | 'if' | 'foreach' | 'env' | 'config'>): string[] {
+  const seen = new Set<string>();
+  const add = (stepId: string): void => {
+    seen.add(stepId);
+  };
+  const addToken = (token: StepReference): void => add(token.stepId);
+  collectStepIds(step.inputs, addToken);
+  if (step.if) conditionReferences(step.if.ast, add);
+  collectStepIds(step.foreach, addToken);
+  collectStepIds(step.env, addToken);
+  collectStepIds(step.config, addToken);
+  return [...seen];
+}
+
+/**
+ * The value a reference points at: `status`, the outputs, or a key path inside them (array items by
+ * index: `items.0`). Anything missing is `null`.
+ */
+export function lookupReference(stepId: string, path: readonly string[], scope: ReferenceScope): unknown {
+  const step = scope.step(stepId);
+  if (!step) return null;
+  if (path[0] === 'status') return step.status ?? null;
+  return walk(step.outputs, path, 1);
+}
+
+function walk(start: unknown, path: readonly string[], from: number): unknown {
+  let current = start;
+  for (let i = from; i < path.length; i++) {
+    const key = path[i];
+    if (Array.isArray(current) && DIGITS.test(key)) current = current[Number(key)];
+    else if (typeof current === 'object' && current !== null && !Array.isArray(current) && Object.hasOwn(current, key)) {
+      current = (current as Record<string, unknown>)[key];
+    } else return null;
+  }
+  return current === undefined ? null : current;
+}
+
+/** Resolves one token; `undefined` means "leave the text as written". */
+function tokenValue(token: ReferenceToken, scope: ReferenceScope): unknown {
+  switch (token.kind) {
+    case 'step':
+      return lookupReference(token.stepId, token.path, scope);
+    case 'item':
+      return scope.item === undefined ? undefined : walk(scope.item, token.path, 0);
+    case 'index':
+      return scope.index;
+    default:
+      return undefined;
+  }
+}
+
+function asText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function resolveString(text: string, scope: ReferenceScope): unknown {
+  if (!text.includes('${')) return text;
+  // A string that is exactly one reference takes the referenced value itself.
+  if (text.startsWith('${') && text.indexOf('}') === text.length - 1) {
+    const token = classify(text);
+    const value = tokenValue(token, scope);
+    if (token.kind !== 'malformed' && (value !== undefined || token.kind === 'step')) return value ?? null;
+  }
+  let out = '';
+  let last = 0;
+  scanReferences(text, (token, start, end) => {
+    const value = tokenValue(token, scope);
+    if (value === undefined && token.kind !== 'step') return;
+    out += unescapeLiteral(text.slice(last, start)) + asText(value);
+    last = end;
+  });
+  return out + unescapeLiteral(text.slice(last));
+}
+
+const ESCAPED = /\$\$\{/g;
+
+function unescapeLiteral(literal: string): string {
+  return literal.includes('$${') ? literal.replace(ESCAPED, '${') : literal;
+}
+
+/**
+ * Resolves the references in `value` (strings in objects and arrays, recursively) without mutating it.
+ *
+ * - A string that is exactly one reference becomes the referenced JSON value (object, array,
+ *   number…); a missing step or key gives `null`.
+ * - References inside a longer string are interpolated as text: objects and arrays as JSON, `null`
+ *   and missing values as `''`.
+ * - `$${` is an escaped literal `${`.
+ * - `${item…}` / `${index}` stay as written when the scope has no item / index (outside `foreach`),
+ *   and malformed `${…}` (e.g. a shell `${HOME}`) is left as written.
+ *
+ * Referenced objects are returned as they are in the scope, not copied.
+ */
+export function resolveValue(value: unknown, scope: ReferenceScope): unknown {
+  if (typeof value === 'string') return resolveString(value, scope);
+  if (Array.isArray(value)) return value.map((entry) => resolveValue(entry, scope));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, resolveValue(entry, scope)]));
+  }
+  return value;
+}

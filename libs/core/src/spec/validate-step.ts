@@ -1,0 +1,279 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { z } from 'zod';
+import { StepTypeNotFoundError } from '../errors/step-type-not-found.error';
+import type { StepTypeHandler, StepTypeRegistry } from '../step-type/step-type';
+import { checkReferences, checkStepId, type ReferenceRules } from './check-references';
+import { describeValue, isRecord } from './describe-value';
+import { ConditionSyntaxError } from './expression/condition-syntax.error';
+import type { ConditionExpression } from './expression/expression.types';
+import { parseCondition } from './expression/parse-condition';
+import type { IssueList } from './issue-list';
+import { conditionReferences, scanReferences } from './references';
+import type { PathSegment } from './source-map';
+import { didYouMean, listNames } from './suggest';
+import { DEFAULT_RETRY_DELAY_MS, STEP_FIELD_NAMES, type StepField, stepFields } from './workflow.schema';
+import type { StepDefinition } from './workflow.types';
+
+/** What every step of one document is checked against. */
+export interface StepValidationContext {
+  readonly issues: IssueList;
+  readonly stepTypes: StepTypeRegistry;
+  /** Absolute folder path fields must stay inside. */
+  readonly rootDir: string;
+  /** Names in `pools`, or undefined when `pools` itself is invalid (then `pool` is not checked). */
+  readonly pools: ReadonlySet<string> | undefined;
+  /** Every valid, first-seen step id → its index. */
+  readonly stepIds: ReadonlyMap<string, number>;
+  /** Called when a problem makes the dependency graph unreliable. */
+  readonly onGraphProblem: () => void;
+}
+
+const COMMON_FIELDS = new Set<string>(STEP_FIELD_NAMES);
+
+/**
+ * Validates one entry of `steps`: the common fields, the references, and the type-specific fields
+ * with the step type's own schema. Reports every problem to `context.issues`.
+ *
+ * @returns the normalized step — built from whatever was valid, so the graph can still be checked
+ *   for cycles — or undefined when the entry is not a step at all.
+ */
+export function validateStep(raw: unknown, index: number, context: StepValidationContext): StepDefinition | undefined {
+  const { issues } = context;
+  const at: PathSegment[] = ['steps', index];
+  if (!isRecord(raw)) {
+    issues.add(at, `expected a step (a mapping with at least id and type), got ${describeValue(raw)}`);
+    context.onGraphProblem();
+    return undefined;
+  }
+
+  const common: Partial<Record<StepField, unknown>> = {};
+  const rawConfig: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (COMMON_FIELDS.has(key)) common[key as StepField] = value;
+    else rawConfig[key] = value;
+  }
+  const field = <K extends StepField>(name: K): z.output<(typeof stepFields)[K]> | undefined => {
+    if (!(name in common)) return undefined;
+    const result = stepFields[name].safeParse(common[name], { reportInput: true });
+    if (result.success) return result.data as z.output<(typeof stepFields)[K]>;
+    for (const issue of result.error.issues) issues.add([...at, name, ...(issue.path as PathSegment[])], issue.message);
+    return undefined;
+  };
+
+  for (const required of ['id', 'type'] as const) {
+    if (!(required in common)) {
+      const hint = required === 'type' ? `; registered types: ${listNames(context.stepTypes.names())}` : '';
+      issues.add(at, `missing required field '${required}'${hint}`);
+    }
+  }
+  const id = field('id');
+  if (id === undefined) context.onGraphProblem();
+  const type = field('type');
+  const handler = type === undefined ? undefined : context.stepTypes.get(type);
+  if (type !== undefined && !handler) {
+    issues.add([...at, 'type'], new StepTypeNotFoundError(type, context.stepTypes.names()).message);
+  }
+
+  const foreach = checkForeach(common.foreach, 'foreach' in common, [...at, 'foreach'], issues);
+  const rules: ReferenceRules = {
+    issues,
+    stepIds: context.stepIds,
+    selfId: id,
+    inForeach: 'foreach' in common,
+    onGraphProblem: context.onGraphProblem,
+  };
+
+  const parsedNeeds = field('needs');
+  if ('needs' in common && parsedNeeds === undefined) context.onGraphProblem();
+  const needs = [...new Set(parsedNeeds ?? [])];
+  const needsValue = common.needs;
+  needs.forEach((need) => {
+    const position = Array.isArray(needsValue) ? [...at, 'needs', needsValue.indexOf(need)] : [...at, 'needs'];
+    checkStepId(need, position, rules);
+  });
+
+  const condition = checkCondition(field('if'), [...at, 'if'], rules);
+  if ('if' in common && !condition) context.onGraphProblem();
+
+  const pool = field('pool');
+  if (pool !== undefined && context.pools && !context.pools.has(pool)) {
+    const names = [...context.pools];
+    issues.add(
+      [...at, 'pool'],
+      `unknown pool '${pool}'${didYouMean(pool, names)}; pools: ${listNames(names)}. Declare it under pools: at the top level`,
+    );
+  }
+
+  const inputs = field('inputs') ?? {};
+  const env = field('env') ?? {};
+  checkReferences(common.inputs, [...at, 'inputs'], 'value', rules);
+  checkReferences(common.env, [...at, 'env'], 'value', rules);
+  checkReferences(common.foreach, [...at, 'foreach'], 'foreach', rules);
+  const config = handler ? checkConfig(rawConfig, handler, at, rules, context) : rawConfig;
+  if (!handler) checkReferences(rawConfig, at, 'value', rules);
+
+  return {
+    id: id ?? `#${index}`,
+    type: type ?? '',
+    index,
+    needs,
+    inputs,
+    ...(condition ? { if: condition } : {}),
+    ...(foreach !== undefined ? { foreach } : {}),
+    ...optional('timeoutMs', field('timeout')),
+    retries: field('retries') ?? 0,
+    retryDelayMs: field('retryDelay') ?? DEFAULT_RETRY_DELAY_MS,
+    continueOnError: field('continueOnError') ?? false,
+    ...optional('pool', pool),
+    env,
+    config,
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** `foreach` is one whole `${steps.<id>.outputs…}` reference or a literal list. */
+function checkForeach(value: unknown, present: boolean, at: PathSegment[], issues: IssueList): unknown {
+  if (!present) return undefined;
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') {
+    let whole = false;
+    scanReferences(value, (token, start, end) => {
+      whole ||= start === 0 && end === value.length && token.kind === 'step' && token.path[0] === 'outputs';
+    });
+    if (whole) return value;
+  }
+  issues.add(
+    at,
+    `expected one reference like \${steps.list.outputs.items} or a list, got ${describeValue(value)}`,
+  );
+  return undefined;
+}
+
+function checkCondition(
+  source: string | boolean | undefined,
+  at: PathSegment[],
+  rules: ReferenceRules,
+): ConditionExpression | undefined {
+  if (source === undefined) return undefined;
+  let condition: ConditionExpression;
+  try {
+    condition = parseCondition(String(source));
+  } catch (error) {
+    if (!(error instanceof ConditionSyntaxError)) throw error;
+    rules.issues.add(at, `invalid condition: ${error.message}`);
+    return undefined;
+  }
+  const seen = new Set<string>();
+  let valid = true;
+  conditionReferences(condition.ast, (stepId) => {
+    if (seen.has(stepId)) return;
+    seen.add(stepId);
+    valid = checkStepId(stepId, at, rules, `the condition "${condition.source}"`) && valid;
+  });
+  return valid ? condition : undefined;
+}
+
+/** Validates the type-specific fields with the step type's schema; returns what the schema parsed. */
+function checkConfig(
+  rawConfig: Record<string, unknown>,
+  handler: StepTypeHandler<any>,
+  at: PathSegment[],
+  rules: ReferenceRules,
+  context: StepValidationContext,
+): Record<string, unknown> {
+  const { issues } = context;
+  const codeFields = new Set(handler.codeFields ?? []);
+  for (const [key, value] of Object.entries(rawConfig)) {
+    checkReferences(value, [...at, key], codeFields.has(key) ? 'code' : 'value', rules);
+  }
+
+  const shape = schemaFields(handler.configSchema);
+  const allowed = (): string => [...STEP_FIELD_NAMES, ...(shape ?? [])].join(', ');
+  const unknownField = (key: string): void => {
+    const candidates = [...STEP_FIELD_NAMES, ...(shape ?? [])];
+    issues.add(
+      [...at, key],
+      `unknown field '${key}' for a step of type '${handler.name}'${didYouMean(key, candidates)}; allowed fields: ${allowed()}`,
+      { key: true },
+    );
+  };
+  if (shape) {
+    const known = new Set(shape);
+    for (const key of Object.keys(rawConfig)) if (!known.has(key)) unknownField(key);
+  }
+
+  const result = handler.configSchema.safeParse(rawConfig, { reportInput: true });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        if (!shape) for (const key of issue.keys) unknownField(key);
+        continue;
+      }
+      const where = [...at, ...(issue.path as PathSegment[])];
+      const message =
+        issue.code === 'invalid_type'
+          ? `expected ${issue.expected}, got ${describeValue((issue as { input?: unknown }).input)}`
+          : issue.message;
+      issues.add(where, message);
+    }
+  }
+  const config = result.success && isRecord(result.data) ? result.data : rawConfig;
+  checkPathFields(config, handler, at, context);
+  return config;
+}
+
+function schemaFields(schema: unknown): string[] | undefined {
+  const shape = (schema as { shape?: unknown } | undefined)?.shape;
+  return isRecord(shape) ? Object.keys(shape) : undefined;
+}
+
+/** Each path field must name an existing file inside the workflow's folder. */
+function checkPathFields(
+  config: Record<string, unknown>,
+  handler: StepTypeHandler<any>,
+  at: PathSegment[],
+  context: StepValidationContext,
+): void {
+  for (const name of handler.pathFields ?? []) {
+    const value = config[name];
+    const paths: [string, PathSegment[]][] =
+      typeof value === 'string'
+        ? [[value, [...at, name]]]
+        : Array.isArray(value)
+          ? value.flatMap((entry, i): [string, PathSegment[]][] => (typeof entry === 'string' ? [[entry, [...at, name, i]]] : []))
+          : [];
+    for (const [relative, where] of paths) {
+      if (relative.includes('${')) continue; // resolved at run time
+      const problem = checkPath(relative, name, context.rootDir);
+      if (problem) context.issues.add(where, problem);
+    }
+  }
+}
+
+function checkPath(value: string, field: string, rootDir: string): string | undefined {
+  const resolved = path.resolve(rootDir, value);
+  if (!isInside(rootDir, resolved)) {
+    return `${field} must stay inside the workflow's folder ${rootDir}: ${JSON.stringify(value)} resolves to ${resolved}`;
+  }
+  if (!fs.existsSync(resolved)) return `${field} not found: ${value} (resolved to ${resolved})`;
+  if (!fs.statSync(resolved).isFile()) return `${field} is not a file: ${value} (resolved to ${resolved})`;
+  try {
+    const real = fs.realpathSync(resolved);
+    const realRoot = fs.realpathSync(rootDir);
+    if (!isInside(realRoot, real)) {
+      return `${field} must stay inside the workflow's folder ${rootDir}: ${JSON.stringify(value)} is a link to ${real}`;
+    }
+  } catch {
+    // exists but cannot be resolved: leave it to the run to report
+  }
+  return undefined;
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}

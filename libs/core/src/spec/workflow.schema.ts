@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { describeValue } from './describe-value';
+import { parseDuration } from './duration';
+
+/** Highest `maxParallel` a workflow may ask for. */
+export const MAX_PARALLEL_LIMIT = 8;
+/** `maxParallel` when the document does not set it. */
+export const DEFAULT_MAX_PARALLEL = 4;
+/** Most `retries` a step may ask for. */
+export const MAX_RETRIES = 10;
+/** `retryDelay` when a step does not set it, in ms. */
+export const DEFAULT_RETRY_DELAY_MS = 1000;
+
+/** Step ids: a letter or `_`, then letters, digits, `_` and `-`. */
+export const STEP_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Environment variable names. */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A zod error option whose message says what was expected and what was found. */
+function expected(what: string) {
+  return { error: (issue: { input?: unknown }) => `${what}, got ${describeValue(issue.input)}` };
+}
+
+function intFrom(min: number, max: number) {
+  const message = expected(`must be an integer from ${min} to ${max}`);
+  return z.number(message).int(message).min(min, message).max(max, message);
+}
+
+const scalar = z.union([z.string(), z.number(), z.boolean()], expected('expected a string, number or boolean'));
+
+const envMap = z.record(
+  z.string().regex(ENV_NAME_PATTERN, expected('expected an environment variable name like REGION (letters, digits, _)')),
+  scalar,
+  expected('expected a mapping of variable names to values'),
+);
+
+const duration = z.unknown().transform((value, context) => {
+  const ms = parseDuration(value);
+  if (typeof ms === 'string') {
+    context.addIssue({ code: 'custom', message: ms });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/**
+ * Schemas of the top-level fields of a workflow document, one per field so each is checked — and
+ * each error reported — on its own. `pools` values are checked against `maxParallel` afterwards.
+ */
+export const workflowFields = {
+  name: z.string(expected('expected a string')).trim().min(1, expected('expected a non-empty name')),
+  maxParallel: intFrom(1, MAX_PARALLEL_LIMIT),
+  pools: z.record(
+    z.string().regex(STEP_ID_PATTERN, expected('expected a pool name (letters, digits, _ and -)')),
+    intFrom(1, MAX_PARALLEL_LIMIT),
+    expected('expected a mapping of pool names to limits, like { cpu: 2 }'),
+  ),
+  env: envMap.transform((env) => Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)]))),
+  failFast: z.boolean(expected('expected true or false')),
+  steps: z.array(z.unknown(), expected('expected a list of steps')).min(1, expected('expected at least one step')),
+} as const;
+
+/** Schemas of the step fields every step type shares (`if` and `foreach` are checked by hand). */
+export const stepFields = {
+  id: z.string(expected('expected a step id')).regex(
+    STEP_ID_PATTERN,
+    expected('expected a step id of letters, digits, _ and - that starts with a letter or _'),
+  ),
+  type: z.string(expected('expected the name of a step type')),
+  needs: z
+    .union([z.string(), z.array(z.string())], expected('expected a step id or a list of step ids'))
+    .transform((needs) => (typeof needs === 'string' ? [needs] : needs)),
+  inputs: z.record(z.string(), z.unknown(), expected('expected a mapping of input names to values')),
+  if: z.union([z.string(), z.boolean()], expected('expected a condition such as "steps.check.outputs.ok == true"')),
+  foreach: z.unknown(),
+  timeout: duration,
+  retries: intFrom(0, MAX_RETRIES),
+  retryDelay: duration,
+  continueOnError: z.boolean(expected('expected true or false')),
+  pool: z.string(expected('expected the name of a pool')),
+  env: envMap,
+} as const;
+
+export type WorkflowField = keyof typeof workflowFields;
+export type StepField = keyof typeof stepFields;
+export const WORKFLOW_FIELD_NAMES = Object.keys(workflowFields) as WorkflowField[];
+export const STEP_FIELD_NAMES = Object.keys(stepFields) as StepField[];

@@ -1,0 +1,474 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import type {
+  ItemReport,
+  ReusableStep,
+  RunFinishedEvent,
+  RunReport,
+  RunStartedEvent,
+  StepFinishedEvent,
+  StepId,
+  StepReport,
+  StepStartedEvent,
+} from '@weft/core';
+import { RunEntity } from './entities/run.entity';
+import { StepRunEntity } from './entities/step-run.entity';
+import { WorkflowEntity } from './entities/workflow.entity';
+import { historyDataSourceOptions, type HistoryDatabaseOptions } from './history-data-source';
+import { HistoryLifeCycle, type HistoryLifeCycleOptions } from './history.life-cycle';
+import type {
+  ListRunsQuery,
+  RunSummary,
+  SaveWorkflowInput,
+  StartRunInput,
+  StepLog,
+  StoredWorkflow,
+  WorkflowFormat,
+} from './history.types';
+import { median } from './median';
+
+/** Options of a `HistoryStore`. */
+export interface HistoryStoreOptions {
+  /** Largest log kept per step, in bytes: the tail is kept. @default 1048576 */
+  readonly maxLogBytes?: number;
+  /** Past runs' durations per step the estimates take the median of. @default 20 */
+  readonly estimateSample?: number;
+}
+
+const UNFINISHED = ['pending', 'running'] as const;
+const INTERRUPTED_MESSAGE = 'the process running this workflow stopped before the step finished';
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const ratio = (a: number, b: number) => (b > 0 ? round2(a / b) : 0);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+// PostgreSQL text cannot hold NUL; a step's log may.
+const stripNul = (text: string) => text.replace(/\u0000/g, '');
+
+/**
+ * The execution history: stored workflows, runs and every step's result, on TypeORM.
+ * Nest-free so the CLI (`weft run --db`) and the server share it.
+ *
+ * Writes happen as a run goes (see {@link HistoryStore.lifeCycle}): a crash loses no finished step,
+ * and {@link HistoryStore.markInterrupted} closes the runs a dead process left `running`.
+ */
+export class HistoryStore {
+  readonly #maxLogBytes: number;
+  readonly #estimateSample: number;
+
+  constructor(
+    /** An initialized data source holding the history entities. */
+    readonly dataSource: DataSource,
+    options: HistoryStoreOptions = {},
+  ) {
+    this.#maxLogBytes = options.maxLogBytes ?? 1024 * 1024;
+    this.#estimateSample = options.estimateSample ?? 20;
+  }
+
+  /** Opens (and migrates) the history database. */
+  static async open(database: HistoryDatabaseOptions = {}, options: HistoryStoreOptions = {}): Promise<HistoryStore> {
+    const dataSource = new DataSource(historyDataSourceOptions(database));
+    await dataSource.initialize();
+    return new HistoryStore(dataSource, options);
+  }
+
+  /** Closes the data source. */
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** An observer that records a run as it goes; pass it to `executeWorkflow({ lifecycle })`. */
+  lifeCycle(options: HistoryLifeCycleOptions = {}): HistoryLifeCycle {
+    return new HistoryLifeCycle(this, options);
+  }
+
+  // --- workflows ---
+
+  /** Stores a workflow document; the same text with the same root folder returns the stored row. */
+  async saveWorkflow(input: SaveWorkflowInput): Promise<StoredWorkflow> {
+    const repo = this.dataSource.getRepository(WorkflowEntity);
+    const hash = sha256(input.definition);
+    const existing = await repo.findOne({ where: { hash, rootDir: input.rootDir }, order: { createdAt: 'ASC' } });
+    if (existing && existing.name === input.name) return toWorkflow(existing);
+    const row = repo.create({
+      id: randomUUID(),
+      name: input.name,
+      hash,
+      format: input.format,
+      definition: input.definition,
+      rootDir: input.rootDir,
+      sourcePath: input.sourcePath ?? null,
+      createdAt: new Date().toISOString(),
+    });
+    await repo.insert(row);
+    return toWorkflow(row);
+  }
+
+  async getWorkflow(id: string): Promise<StoredWorkflow | null> {
+    const row = await this.dataSource.getRepository(WorkflowEntity).findOneBy({ id });
+    return row ? toWorkflow(row) : null;
+  }
+
+  /** Stored workflows, newest first. */
+  async listWorkflows(limit = 200): Promise<StoredWorkflow[]> {
+    const rows = await this.dataSource
+      .getRepository(WorkflowEntity)
+      .find({ order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
+    return rows.map(toWorkflow);
+  }
+
+  // --- runs: writes ---
+
+  /** Records a run about to start, with a `pending` row per step. Idempotent. */
+  async startRun(input: StartRunInput): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const runs = manager.getRepository(RunEntity);
+      if (!(await runs.existsBy({ id: input.runId }))) {
+        await runs.insert({
+          id: input.runId,
+          workflowId: input.workflowId ?? null,
+          workflowName: input.workflow,
+          status: 'running',
+          maxParallel: input.maxParallel,
+          startedAt: input.startedAt ?? new Date().toISOString(),
+          finishedAt: null,
+          makespanMs: null,
+          sequentialMs: null,
+          speedup: null,
+          idealSpeedup: input.plan?.idealSpeedup ?? null,
+          peakParallelism: null,
+          criticalPath: input.plan?.criticalPath ?? null,
+          plan: input.plan ?? null,
+          retryOf: input.retryOf ?? null,
+          error: null,
+        });
+      }
+      await this.#ensureSteps(manager, input.runId, input.steps);
+    });
+  }
+
+  /** Records `run.started`: creates the run if {@link startRun} was not called, stores the plan. */
+  async recordRunStarted(
+    event: RunStartedEvent,
+    context: { workflowId?: string | null; retryOf?: string | null } = {},
+  ): Promise<void> {
+    await this.startRun({
+      runId: event.runId,
+      workflow: event.workflow,
+      workflowId: context.workflowId,
+      maxParallel: event.maxParallel,
+      startedAt: event.timestamp,
+      retryOf: context.retryOf,
+      steps: event.steps,
+      plan: event.plan,
+    });
+    await this.dataSource.getRepository(RunEntity).update(
+      { id: event.runId },
+      { plan: event.plan, idealSpeedup: event.plan.idealSpeedup, criticalPath: event.plan.criticalPath, startedAt: event.timestamp },
+    );
+  }
+
+  /** Records `step.started`: the step runs, in `lane`, with `running` processes at that instant. */
+  async recordStepStarted(event: StepStartedEvent): Promise<void> {
+    await this.#updateStep(event.runId, event.stepId, {
+      status: 'running',
+      startedAt: event.timestamp,
+      lane: event.lane,
+      runningAtStart: event.running,
+    });
+  }
+
+  /** Records `step.finished`: the step's whole result, its capped log and its retry hash. */
+  async recordStepFinished(event: StepFinishedEvent): Promise<void> {
+    await this.#updateStep(event.runId, event.stepId, {
+      ...stepColumns(event.result),
+      log: this.#capLog(event.log),
+      hash: event.hash,
+    });
+  }
+
+  /** Records `run.finished`: the run's figures, and every step's final status from the report. */
+  async recordRunFinished(event: RunFinishedEvent): Promise<void> {
+    await this.finishRun(event.report);
+  }
+
+  /** Stores a final report (run figures and step results). */
+  async finishRun(report: RunReport): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(RunEntity).update(
+        { id: report.runId },
+        {
+          status: report.status,
+          finishedAt: report.finishedAt,
+          makespanMs: Math.round(report.makespanMs),
+          sequentialMs: Math.round(report.sequentialMs),
+          speedup: report.speedup,
+          idealSpeedup: report.idealSpeedup,
+          peakParallelism: report.peakParallelism,
+          criticalPath: report.criticalPath,
+          retryOf: report.retryOf,
+        },
+      );
+      const steps = manager.getRepository(StepRunEntity);
+      for (const [stepId, result] of Object.entries(report.steps)) {
+        await steps.update({ runId: report.runId, stepId }, stepColumns(result));
+      }
+    });
+  }
+
+  /** Ends a run that stopped outside any step (e.g. its executor threw). */
+  async failRun(runId: string, error: string): Promise<void> {
+    await this.#close(runId, 'failed', error, 'the run stopped before the step finished');
+  }
+
+  /**
+   * Marks every run left `running` (by a process that died) as `interrupted`, and its unfinished
+   * steps `cancelled`. Call it once at startup, before starting runs. Returns the run ids.
+   */
+  async markInterrupted(): Promise<string[]> {
+    const rows = await this.dataSource.getRepository(RunEntity).find({ where: { status: 'running' }, select: { id: true } });
+    for (const { id } of rows) await this.#close(id, 'interrupted', INTERRUPTED_MESSAGE, INTERRUPTED_MESSAGE);
+    return rows.map((row) => row.id);
+  }
+
+  // --- runs: reads ---
+
+  /** The run's report, the shape of `weft run --json`; a run still going reports its progress. */
+  async getReport(runId: string): Promise<RunReport | null> {
+    const run = await this.dataSource.getRepository(RunEntity).findOneBy({ id: runId });
+    if (!run) return null;
+    const steps = await this.#steps(runId);
+    return toReport(run, steps);
+  }
+
+  async getRun(runId: string): Promise<RunSummary | null> {
+    const run = await this.dataSource.getRepository(RunEntity).findOneBy({ id: runId });
+    return run ? toSummary(run) : null;
+  }
+
+  /** Execution history, newest first. */
+  async listRuns(query: ListRunsQuery = {}): Promise<RunSummary[]> {
+    const rows = await this.dataSource.getRepository(RunEntity).find({
+      where: {
+        ...(query.workflowId ? { workflowId: query.workflowId } : {}),
+        ...(query.workflow ? { workflowName: query.workflow } : {}),
+      },
+      order: { startedAt: 'DESC', id: 'DESC' },
+      take: query.limit ?? 50,
+    });
+    return rows.map(toSummary);
+  }
+
+  /** A step's captured log; null when the run or step is unknown. */
+  async getStepLog(runId: string, stepId: StepId): Promise<StepLog | null> {
+    const row = await this.dataSource
+      .getRepository(StepRunEntity)
+      .findOne({ where: { runId, stepId }, select: { status: true, log: true } });
+    if (!row) return null;
+    const finished = !UNFINISHED.includes(row.status as (typeof UNFINISHED)[number]);
+    return { status: row.status, log: finished ? (row.log ?? '') : null };
+  }
+
+  /**
+   * Median duration of each step over its last successful runs of the workflow named `workflow`
+   * (reused steps excluded): the critical-path estimates for the next run.
+   */
+  async stepEstimates(workflow: string): Promise<Record<StepId, number>> {
+    const rows = await this.dataSource
+      .getRepository(StepRunEntity)
+      .createQueryBuilder('step')
+      .innerJoin('step.run', 'run')
+      .select(['step.stepId', 'step.durationMs'])
+      .where('run.workflowName = :workflow', { workflow })
+      .andWhere('step.status = :status', { status: 'succeeded' })
+      .andWhere('step.reused = :reused', { reused: false })
+      .andWhere('step.durationMs IS NOT NULL')
+      .orderBy('step.finishedAt', 'DESC')
+      .limit(this.#estimateSample * 200)
+      .getMany();
+    const samples = new Map<StepId, number[]>();
+    for (const row of rows) {
+      const list = samples.get(row.stepId) ?? [];
+      if (list.length < this.#estimateSample) list.push(row.durationMs as number);
+      samples.set(row.stepId, list);
+    }
+    return Object.fromEntries([...samples].map(([stepId, durations]) => [stepId, median(durations)]));
+  }
+
+  /**
+   * What a retry of `runId` may reuse: each step that succeeded, with its content hash and
+   * outputs. Null when the run is unknown.
+   */
+  async reusableSteps(runId: string): Promise<Record<StepId, ReusableStep> | null> {
+    if (!(await this.dataSource.getRepository(RunEntity).existsBy({ id: runId }))) return null;
+    const rows = await this.dataSource.getRepository(StepRunEntity).find({
+      where: { runId, status: 'succeeded' },
+      select: { stepId: true, hash: true, outputs: true },
+    });
+    return Object.fromEntries(
+      rows.filter((row) => row.hash).map((row) => [row.stepId, { hash: row.hash as string, outputs: row.outputs ?? {} }]),
+    );
+  }
+
+  // --- internals ---
+
+  async #ensureSteps(manager: EntityManager, runId: string, steps: StartRunInput['steps']): Promise<void> {
+    const repo = manager.getRepository(StepRunEntity);
+    const existing = new Set(
+      (await repo.find({ where: { runId }, select: { stepId: true } })).map((row) => row.stepId),
+    );
+    const missing = steps
+      .map((step, position) => ({ step, position }))
+      .filter(({ step }) => !existing.has(step.id))
+      .map(({ step, position }) =>
+        repo.create({ runId, stepId: step.id, position, type: step.type, status: 'pending', attempts: 0, reused: false }),
+      );
+    // Chunks keep under SQLite's bound-parameter limit for very wide workflows.
+    for (let i = 0; i < missing.length; i += 50) await repo.insert(missing.slice(i, i + 50));
+  }
+
+  async #updateStep(runId: string, stepId: StepId, columns: Partial<StepRunEntity>): Promise<void> {
+    const repo = this.dataSource.getRepository(StepRunEntity);
+    const result = await repo.update({ runId, stepId }, columns);
+    if (!result.affected) {
+      const position = await repo.countBy({ runId });
+      await repo.insert({ runId, stepId, position, type: 'unknown', status: 'pending', attempts: 0, reused: false, ...columns });
+    }
+  }
+
+  async #steps(runId: string): Promise<StepRunEntity[]> {
+    return this.dataSource.getRepository(StepRunEntity).find({
+      where: { runId },
+      order: { position: 'ASC' },
+      select: {
+        runId: true, stepId: true, position: true, type: true, status: true, reason: true, message: true,
+        startedAt: true, finishedAt: true, durationMs: true, exitCode: true, signal: true, attempts: true,
+        outputs: true, items: true, lane: true, runningAtStart: true, reused: true, hash: true,
+      },
+    });
+  }
+
+  async #close(runId: string, status: 'failed' | 'interrupted', error: string, stepMessage: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const runs = manager.getRepository(RunEntity);
+      const run = await runs.findOneBy({ id: runId });
+      if (!run) return;
+      await manager
+        .getRepository(StepRunEntity)
+        .update({ runId, status: In([...UNFINISHED]) }, { status: 'cancelled', message: stepMessage });
+      const steps = await manager.getRepository(StepRunEntity).find({ where: { runId } });
+      const ends = steps.map((step) => step.finishedAt).filter((at): at is string => !!at).sort();
+      const finishedAt = status === 'failed' ? new Date().toISOString() : (ends.at(-1) ?? run.startedAt);
+      const makespanMs = Math.max(0, Date.parse(finishedAt) - Date.parse(run.startedAt));
+      const sequentialMs = steps.reduce((sum, step) => sum + (step.reused ? 0 : (step.durationMs ?? 0)), 0);
+      await runs.update(
+        { id: runId },
+        {
+          status,
+          error,
+          finishedAt,
+          makespanMs,
+          sequentialMs,
+          speedup: ratio(sequentialMs, makespanMs),
+          peakParallelism: Math.max(0, ...steps.map((step) => step.runningAtStart ?? 0)),
+        },
+      );
+    });
+  }
+
+  #capLog(log: string | null | undefined): string {
+    const clean = stripNul(log ?? '');
+    const bytes = Buffer.from(clean, 'utf8');
+    if (bytes.length <= this.#maxLogBytes) return clean;
+    return bytes.subarray(bytes.length - this.#maxLogBytes).toString('utf8');
+  }
+}
+
+function stepColumns(result: StepReport): Partial<StepRunEntity> {
+  return {
+    status: result.status,
+    reason: result.reason,
+    message: result.message,
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    durationMs: result.durationMs === null ? null : Math.round(result.durationMs),
+    exitCode: result.exitCode,
+    signal: result.signal,
+    attempts: result.attempts,
+    outputs: (result.outputs ?? null) as StepRunEntity['outputs'],
+    items: result.items ?? null,
+    lane: result.lane,
+    reused: result.reused,
+  };
+}
+
+function toWorkflow(row: WorkflowEntity): StoredWorkflow {
+  return {
+    id: row.id,
+    name: row.name,
+    hash: row.hash,
+    format: row.format as WorkflowFormat,
+    definition: row.definition,
+    rootDir: row.rootDir,
+    sourcePath: row.sourcePath,
+    createdAt: row.createdAt,
+  };
+}
+
+function toSummary(run: RunEntity): RunSummary {
+  return {
+    runId: run.id,
+    workflowId: run.workflowId,
+    workflow: run.workflowName,
+    status: run.status,
+    maxParallel: run.maxParallel,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    makespanMs: run.makespanMs,
+    sequentialMs: run.sequentialMs,
+    speedup: run.speedup === null ? null : Number(run.speedup),
+    idealSpeedup: run.idealSpeedup === null ? null : Number(run.idealSpeedup),
+    peakParallelism: run.peakParallelism,
+    retryOf: run.retryOf,
+  };
+}
+
+function toStepReport(step: StepRunEntity): StepReport {
+  return {
+    status: step.status,
+    startedAt: step.startedAt,
+    finishedAt: step.finishedAt,
+    durationMs: step.durationMs,
+    exitCode: step.exitCode,
+    signal: step.signal,
+    attempts: step.attempts,
+    outputs: step.outputs ?? null,
+    reason: step.reason,
+    message: step.message,
+    lane: step.lane,
+    reused: Boolean(step.reused),
+    ...(step.items ? { items: step.items as ItemReport[] } : {}),
+  };
+}
+
+function toReport(run: RunEntity, steps: StepRunEntity[]): RunReport {
+  const finished = run.status !== 'running';
+  const makespanMs = run.makespanMs ?? Math.max(0, Date.now() - Date.parse(run.startedAt));
+  const sequentialMs =
+    run.sequentialMs ?? steps.reduce((sum, step) => sum + (step.reused ? 0 : (step.durationMs ?? 0)), 0);
+  return {
+    runId: run.id,
+    workflow: run.workflowName,
+    status: run.status,
+    maxParallel: run.maxParallel,
+    startedAt: run.startedAt,
+    finishedAt: finished ? run.finishedAt : null,
+    makespanMs,
+    sequentialMs,
+    speedup: run.speedup === null ? ratio(sequentialMs, makespanMs) : Number(run.speedup),
+    idealSpeedup: run.idealSpeedup === null ? 0 : Number(run.idealSpeedup),
+    peakParallelism: run.peakParallelism ?? Math.max(0, ...steps.map((step) => step.runningAtStart ?? 0)),
+    criticalPath: run.criticalPath ?? [],
+    retryOf: run.retryOf,
+    steps: Object.fromEntries(steps.map((step) => [step.stepId, toStepReport(step)])),
+  };
+}

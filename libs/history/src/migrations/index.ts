@@ -1,0 +1,4 @@
+import { InitialSchema1764150000000 } from './1764150000000-initial-schema.migration';
+
+/** Every migration in order. Passed as classes, not a glob, so CJS and ESM hosts find them alike. */
+export const HISTORY_MIGRATIONS = [InitialSchema1764150000000];

@@ -1,0 +1,45 @@
+// Public surface of @weft/viz: React + D3 widgets for watching Weft runs.
+
+// run state: from the SSE event stream or from a plain report
+export * from './state/run-state.types.js';
+export { initialRunState, reduceRunEvents, reduceAll, pendingStep, MAX_LOG_CHARS } from './state/reduce-run-events.js';
+export { runStateFromReport, mergeReport } from './state/run-state-from-report.js';
+export { useRunEvents, parseRunEvent, RUN_EVENT_TYPES } from './state/use-run-events.js';
+export type { UseRunEventsOptions, UseRunEventsResult, RunEventsConnection } from './state/use-run-events.js';
+export { SseParser, type SseMessage } from './state/sse-parser.js';
+
+// shared
+export { useRunStateInput, type RunInputProps } from './shared/run-input.js';
+export { useNow, drawTime } from './shared/use-now.js';
+export { processIntervals, packLanes, concurrencySteps, type ProcessInterval } from './shared/process-intervals.js';
+export { longestPath } from './shared/critical-path.js';
+export { formatDuration, formatSpeedup, formatPercent, formatTick, runningText, reasonText } from './shared/format.js';
+
+// theming
+export { weftVizCss, VizStyles, type VizStyleProps } from './styles/viz-styles.js';
+
+// ExecutionGraph
+export * from './graph/compute/graph-layout.js';
+export { useGraphLayout } from './graph/use-graph-layout.js';
+export { ExecutionGraph, type ExecutionGraphProps } from './graph/execution-graph.js';
+
+// ParallelTimeline
+export * from './timeline/compute/timeline-layout.js';
+export { useTimelineLayout } from './timeline/use-timeline-layout.js';
+export { ParallelTimeline, type ParallelTimelineProps } from './timeline/parallel-timeline.js';
+
+// ParallelismIndicator
+export * from './parallelism/compute/parallelism.js';
+export { useParallelism } from './parallelism/use-parallelism.js';
+export { ParallelismIndicator, type ParallelismIndicatorProps } from './parallelism/parallelism-indicator.js';
+
+// SpeedupDashboard
+export * from './speedup/compute/list-schedule.js';
+export * from './speedup/compute/speedup.js';
+export { useSpeedup } from './speedup/use-speedup.js';
+export { SpeedupDashboard, type SpeedupDashboardProps } from './speedup/speedup-dashboard.js';
+
+// ExecutionHistoryTable
+export * from './history/compute/sort-runs.js';
+export { useSortedRuns } from './history/use-sorted-runs.js';
+export { ExecutionHistoryTable, type ExecutionHistoryTableProps } from './history/execution-history-table.js';

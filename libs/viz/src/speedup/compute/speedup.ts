@@ -1,0 +1,194 @@
+import { scaleBand, scaleLinear } from 'd3';
+import type { RunState } from '../../state/run-state.types.js';
+import { longestPath } from '../../shared/critical-path.js';
+import { formatDuration, formatSpeedup } from '../../shared/format.js';
+import { simulateListSchedule, type ScheduleTask } from './list-schedule.js';
+
+export interface SpeedupOptions {
+  /** @default 480 */
+  readonly width?: number;
+  /** The "what if maxParallel = N" range. @default 8 */
+  readonly maxWhatIf?: number;
+}
+
+/** One row of the "what if maxParallel = N" estimate. */
+export interface WhatIfEstimate {
+  readonly maxParallel: number;
+  readonly makespanMs: number;
+  /** Replayed one-at-a-time time / replayed time at N. */
+  readonly speedup: number;
+  /** This run's own maxParallel. */
+  readonly current: boolean;
+}
+
+export interface SpeedupView {
+  readonly width: number;
+  readonly height: number;
+  readonly live: boolean;
+  readonly makespanMs: number;
+  readonly sequentialMs: number;
+  readonly criticalPathMs: number;
+  readonly speedup: number | null;
+  readonly idealSpeedup: number | null;
+  /** speedup / maxParallel. */
+  readonly efficiency: number | null;
+  readonly maxParallel: number;
+  /** "2.0x faster". */
+  readonly headline: string;
+  readonly subline: string;
+  readonly bars: readonly {
+    readonly key: 'sequential' | 'parallel' | 'ideal';
+    readonly label: string;
+    readonly value: string;
+    readonly y: number;
+    readonly width: number;
+    readonly ariaLabel: string;
+  }[];
+  readonly barX: number;
+  readonly barHeight: number;
+  readonly whatIf: readonly (WhatIfEstimate & {
+    readonly x: number;
+    readonly y: number;
+    readonly width: number;
+    readonly height: number;
+    readonly ariaLabel: string;
+  })[];
+  readonly whatIfTop: number;
+  readonly whatIfBaseline: number;
+}
+
+/** The processes each step would run, from this run's own durations (see `ScheduleTask`). */
+export function scheduleTasksFromState(state: RunState): ScheduleTask[] {
+  return state.order.map((id) => {
+    const s = state.steps[id];
+    const needs = s?.needs ?? [];
+    if (!s || s.reused || s.status === 'skipped' || s.status === 'pending' || s.startMs === null)
+      return { id, needs, durations: [] };
+    if (s.itemCount) {
+      const spans = new Map<number, { start: number; end: number }>();
+      for (const a of state.attempts) {
+        if (a.stepId !== id || a.item === null || a.endMs === null) continue;
+        const cur = spans.get(a.item);
+        spans.set(a.item, {
+          start: Math.min(cur?.start ?? a.startMs, a.startMs),
+          end: Math.max(cur?.end ?? a.endMs, a.endMs),
+        });
+      }
+      if (spans.size > 0) return { id, needs, durations: [...spans.values()].map((sp) => sp.end - sp.start) };
+    }
+    return { id, needs, durations: [Math.max(0, s.durationMs ?? 0)] };
+  });
+}
+
+/** Step duration so far: its measured duration, or the time it has been running. */
+function durationSoFar(state: RunState, id: string, now: number): number {
+  const s = state.steps[id];
+  if (!s) return 0;
+  if (s.durationMs !== null) return s.durationMs;
+  if (s.status === 'running' && s.startMs !== null) return Math.max(0, now - s.startMs);
+  return 0;
+}
+
+/**
+ * The speedup panel: measured speedup (the report's when finished, a running estimate while live),
+ * sequential vs parallel time, the ideal speedup, efficiency = speedup / maxParallel, and what-if
+ * estimates for maxParallel = 1..8 made by replaying the list schedule on this run's durations. Pure.
+ */
+export function computeSpeedup(state: RunState, now: number, options: SpeedupOptions = {}): SpeedupView {
+  const width = Math.max(260, options.width ?? 480);
+  const live = state.status === 'running';
+  const report = !live ? state.report : null;
+  const end = live ? now : (state.endMs ?? state.lastEventMs ?? now);
+  const makespanMs = report?.makespanMs ?? (state.startMs !== null ? Math.max(0, end - state.startMs) : 0);
+  const sequentialMs =
+    report?.sequentialMs ?? state.order.reduce((sum, id) => sum + durationSoFar(state, id, now), 0);
+  const cp = longestPath(state.order, state.edges, (id) => durationSoFar(state, id, now));
+  const criticalPathMs = cp.reduce((sum, id) => sum + durationSoFar(state, id, now), 0);
+  const speedup = report?.speedup ?? (makespanMs > 0 && sequentialMs > 0 ? sequentialMs / makespanMs : null);
+  const idealSpeedup =
+    report?.idealSpeedup ?? (criticalPathMs > 0 && sequentialMs > 0 ? sequentialMs / criticalPathMs : null);
+  const maxParallel = Math.max(1, state.maxParallel);
+  const efficiency = speedup === null ? null : speedup / maxParallel;
+
+  let headline: string;
+  if (state.status === 'pending' || speedup === null) headline = 'No speedup yet';
+  else if (speedup < 1) headline = `${formatSpeedup(speedup)} (slower than one at a time)`;
+  else headline = `${formatSpeedup(speedup)} faster`;
+  const subline =
+    speedup === null
+      ? 'Speedup shows once steps have run'
+      : `${formatDuration(makespanMs)} ${live ? 'so far' : 'in parallel'} vs ${formatDuration(sequentialMs)} one step at a time`;
+
+  const barX = 130;
+  const barHeight = 16;
+  const x = scaleLinear()
+    .domain([0, Math.max(1, sequentialMs, makespanMs)])
+    .range([0, width - barX - 70]);
+  const barRows = [
+    { key: 'sequential' as const, label: 'One at a time', ms: sequentialMs },
+    { key: 'parallel' as const, label: live ? 'Parallel so far' : 'Parallel (this run)', ms: makespanMs },
+    { key: 'ideal' as const, label: 'Critical path', ms: criticalPathMs },
+  ];
+  const bars = barRows.map((b, i) => ({
+    key: b.key,
+    label: b.label,
+    value: formatDuration(b.ms),
+    y: 70 + i * (barHeight + 8),
+    width: Math.max(1, x(b.ms)),
+    ariaLabel: `${b.label}: ${formatDuration(b.ms)}`,
+  }));
+
+  const whatIfTop = 70 + 3 * (barHeight + 8) + 40;
+  const chartHeight = 90;
+  const whatIfBaseline = whatIfTop + chartHeight;
+  const whatIfRaw = live ? [] : estimateWhatIf(state, options.maxWhatIf ?? 8);
+  const band = scaleBand<number>()
+    .domain(whatIfRaw.map((w) => w.maxParallel))
+    .range([barX, width - 20])
+    .paddingInner(0.25);
+  const y = scaleLinear()
+    .domain([0, Math.max(1, ...whatIfRaw.map((w) => w.speedup))])
+    .range([0, chartHeight - 18]);
+  const whatIf = whatIfRaw.map((w) => ({
+    ...w,
+    x: band(w.maxParallel) ?? 0,
+    width: band.bandwidth(),
+    y: whatIfBaseline - y(w.speedup),
+    height: Math.max(1, y(w.speedup)),
+    ariaLabel: `maxParallel ${w.maxParallel}: about ${formatDuration(w.makespanMs)}, ${formatSpeedup(w.speedup)} faster${
+      w.current ? ' (this run’s setting)' : ''
+    }`,
+  }));
+  return {
+    width,
+    height: whatIf.length > 0 ? whatIfBaseline + 24 : whatIfTop - 24,
+    live,
+    makespanMs,
+    sequentialMs,
+    criticalPathMs,
+    speedup,
+    idealSpeedup,
+    efficiency,
+    maxParallel,
+    headline,
+    subline,
+    bars,
+    barX,
+    barHeight,
+    whatIf,
+    whatIfTop,
+    whatIfBaseline,
+  };
+}
+
+/** Replays the run's own steps under maxParallel = 1..`upTo`. Empty when nothing ran. */
+export function estimateWhatIf(state: RunState, upTo = 8): WhatIfEstimate[] {
+  const tasks = scheduleTasksFromState(state);
+  if (!tasks.some((t) => t.durations.length > 0)) return [];
+  const base = simulateListSchedule(tasks, 1).makespanMs;
+  return Array.from({ length: Math.max(1, upTo) }, (_, i) => {
+    const n = i + 1;
+    const makespanMs = n === 1 ? base : simulateListSchedule(tasks, n).makespanMs;
+    return { maxParallel: n, makespanMs, speedup: makespanMs > 0 ? base / makespanMs : 1, current: n === state.maxParallel };
+  });
+}

@@ -1,0 +1,91 @@
+import type { SpeedupOptions } from './compute/speedup.js';
+import { useSpeedup } from './use-speedup.js';
+import { useRunStateInput, type RunInputProps } from '../shared/run-input.js';
+import { drawTime, useNow } from '../shared/use-now.js';
+import { formatPercent, formatSpeedup } from '../shared/format.js';
+import { VizStyles, type VizStyleProps } from '../styles/viz-styles.js';
+
+export interface SpeedupDashboardProps extends RunInputProps, SpeedupOptions, VizStyleProps {
+  /** Fixed "now" in epoch ms (stories, replays); by default the clock ticks while the run is live. */
+  readonly now?: number | null;
+}
+
+/**
+ * "2.0x faster": the measured speedup, sequential vs parallel time, the ideal speedup, the
+ * efficiency against maxParallel, and what maxParallel = 1..8 would have given on this run's steps.
+ */
+export function SpeedupDashboard(props: SpeedupDashboardProps) {
+  const state = useRunStateInput(props);
+  const now = drawTime(state, useNow(state.status === 'running', props.now, 500));
+  const view = useSpeedup(state, now, props);
+  const stats = `ideal ${formatSpeedup(view.idealSpeedup)} · efficiency ${formatPercent(view.efficiency)} of maxParallel ${view.maxParallel}`;
+  return (
+    <>
+      {props.injectStyles !== false && <VizStyles />}
+      <svg
+        className={`weft-viz weft-speedup ${props.className ?? ''}`}
+        role="group"
+        aria-label={`Speedup: ${view.headline}. ${view.subline}. ${stats}.`}
+        width={view.width}
+        height={view.height}
+        viewBox={`0 0 ${view.width} ${view.height}`}
+        style={{ height: 'auto' }}
+      >
+        <text className="weft-speedup-headline" x={0} y={30} data-testid="weft-speedup-headline">
+          {view.headline}
+        </text>
+        <text className="weft-muted" x={0} y={50}>
+          {view.subline}
+        </text>
+        <g role="list" aria-label="Sequential versus parallel time">
+          {view.bars.map((b) => (
+            <g key={b.key} role="listitem" tabIndex={0} aria-label={b.ariaLabel} className={`weft-speedup-bar weft-${b.key}`}>
+              <text x={0} y={b.y + view.barHeight - 3}>
+                {b.label}
+              </text>
+              <rect className="weft-shape" x={view.barX} y={b.y} width={b.width} height={view.barHeight} rx={3} />
+              <text x={view.barX + b.width + 6} y={b.y + view.barHeight - 3}>
+                {b.value}
+              </text>
+            </g>
+          ))}
+        </g>
+        <text x={0} y={view.bars[2]!.y + view.barHeight + 22} className="weft-muted" data-testid="weft-speedup-stats">
+          {stats}
+        </text>
+        {view.whatIf.length > 0 && (
+          <g role="list" aria-label="Estimated speedup for other maxParallel values">
+            <text x={0} y={view.whatIfTop + 14}>
+              What if
+            </text>
+            <text x={0} y={view.whatIfTop + 30}>
+              maxParallel = N
+            </text>
+            <text x={0} y={view.whatIfTop + 46} className="weft-muted">
+              (replayed estimate)
+            </text>
+            {view.whatIf.map((w) => (
+              <g
+                key={w.maxParallel}
+                role="listitem"
+                tabIndex={0}
+                aria-label={w.ariaLabel}
+                className={`weft-whatif-bar${w.current ? ' weft-current' : ''}`}
+                data-max-parallel={w.maxParallel}
+              >
+                <title>{w.ariaLabel}</title>
+                <rect className="weft-shape" x={w.x} y={w.y} width={w.width} height={w.height} rx={2} />
+                <text x={w.x + w.width / 2} y={w.y - 4} textAnchor="middle" className="weft-muted">
+                  {formatSpeedup(w.speedup)}
+                </text>
+                <text x={w.x + w.width / 2} y={view.whatIfBaseline + 16} textAnchor="middle" fontWeight={w.current ? 700 : 400}>
+                  {w.maxParallel}
+                </text>
+              </g>
+            ))}
+          </g>
+        )}
+      </svg>
+    </>
+  );
+}

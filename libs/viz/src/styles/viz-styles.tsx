@@ -1,0 +1,143 @@
+/**
+ * The kit's stylesheet. Every colour, font and size is a CSS variable declared with zero
+ * specificity (`:where`), so an app themes the kit by setting the variables on any ancestor.
+ * Components inject it themselves through React 19's hoisted, deduplicated `<style>`; apps that
+ * prefer a static file can write `weftVizCss` out and pass `injectStyles={false}`.
+ */
+export const weftVizCss = `
+:where(.weft-viz) {
+  --weft-font: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  --weft-font-size: 12px;
+  --weft-fg: #1f2933;
+  --weft-muted-fg: #7b8794;
+  --weft-bg: #ffffff;
+  --weft-surface: #f5f7fa;
+  --weft-grid: #e4e7eb;
+  --weft-edge: #9aa5b1;
+  --weft-focus: #f59e0b;
+  --weft-color-pending: #cbd2d9;
+  --weft-color-running: #2563eb;
+  --weft-color-succeeded: #16a34a;
+  --weft-color-failed: #dc2626;
+  --weft-color-skipped: #e4e7eb;
+  --weft-color-cancelled: #9aa5b1;
+  --weft-color-critical: #f59e0b;
+  --weft-color-concurrency: #93c5fd;
+  --weft-color-now: #2563eb;
+  --weft-pulse-duration: 1.2s;
+  font-family: var(--weft-font);
+  font-size: var(--weft-font-size);
+  color: var(--weft-fg);
+}
+svg.weft-viz { display: block; max-width: 100%; overflow: visible; }
+.weft-muted-cell { color: var(--weft-muted-fg); }
+.weft-viz text { fill: var(--weft-fg); font-family: var(--weft-font); }
+.weft-viz .weft-muted { fill: var(--weft-muted-fg); }
+.weft-viz [tabindex]:focus { outline: none; }
+.weft-viz [tabindex]:focus-visible > .weft-shape,
+.weft-viz [tabindex]:focus > .weft-shape { stroke: var(--weft-focus); stroke-width: 3px; }
+
+.weft-status-pending { --weft-status: var(--weft-color-pending); }
+.weft-status-running { --weft-status: var(--weft-color-running); }
+.weft-status-succeeded { --weft-status: var(--weft-color-succeeded); }
+.weft-status-failed { --weft-status: var(--weft-color-failed); }
+.weft-status-skipped { --weft-status: var(--weft-color-skipped); }
+.weft-status-cancelled { --weft-status: var(--weft-color-cancelled); }
+
+/* graph */
+.weft-graph-node > .weft-shape { fill: var(--weft-bg); stroke: var(--weft-status); stroke-width: 2px; }
+.weft-graph-node > .weft-node-band { fill: var(--weft-status); }
+.weft-graph-node.weft-status-running > .weft-shape { fill: color-mix(in srgb, var(--weft-color-running) 12%, var(--weft-bg)); }
+.weft-graph-node.weft-status-failed > .weft-shape { fill: color-mix(in srgb, var(--weft-color-failed) 10%, var(--weft-bg)); }
+.weft-graph-node.weft-status-skipped > .weft-shape,
+.weft-graph-node.weft-status-pending > .weft-shape { stroke-dasharray: 4 3; stroke: var(--weft-edge); }
+.weft-graph-node.weft-status-skipped { opacity: 0.6; }
+.weft-graph-node.weft-status-skipped text, .weft-graph-node.weft-status-pending text { fill: var(--weft-muted-fg); }
+.weft-graph-node.weft-critical > .weft-shape { stroke-width: 3px; }
+.weft-graph-node.weft-critical.weft-status-pending > .weft-shape { stroke: var(--weft-color-critical); }
+.weft-graph-node .weft-node-title { font-weight: 600; }
+.weft-graph-node .weft-node-detail { fill: var(--weft-muted-fg); font-size: 0.9em; }
+.weft-graph-node .weft-pulse { fill: none; stroke: var(--weft-color-running); stroke-width: 2px; opacity: 0; pointer-events: none; }
+.weft-graph-node.weft-status-running .weft-pulse {
+  animation: weft-pulse var(--weft-pulse-duration) ease-out infinite;
+  transform-box: fill-box; transform-origin: center;
+}
+@keyframes weft-pulse {
+  0% { opacity: 0.9; transform: scale(1); }
+  100% { opacity: 0; transform: scale(1.12, 1.35); }
+}
+.weft-graph-edge { fill: none; stroke: var(--weft-edge); stroke-width: 1.5px; }
+.weft-graph-edge.weft-critical { stroke: var(--weft-color-critical); stroke-width: 3px; }
+.weft-graph-arrow { fill: var(--weft-edge); }
+.weft-graph-arrow.weft-critical { fill: var(--weft-color-critical); }
+.weft-tooltip > rect { fill: var(--weft-fg); opacity: 0.92; }
+.weft-viz .weft-tooltip text { fill: var(--weft-bg); }
+
+/* timeline */
+.weft-timeline-lane { fill: var(--weft-surface); }
+.weft-timeline-grid { stroke: var(--weft-grid); }
+.weft-timeline-bar > .weft-shape { fill: var(--weft-status); stroke: transparent; stroke-width: 2px; }
+.weft-timeline-bar.weft-status-skipped > .weft-shape { fill: var(--weft-color-skipped); }
+.weft-timeline-bar.weft-retried > .weft-shape { stroke: var(--weft-color-failed); stroke-width: 1px; }
+.weft-viz .weft-timeline-bar.weft-retried text { fill: var(--weft-fg); }
+.weft-timeline-bar.weft-critical > .weft-shape { stroke: var(--weft-color-critical); stroke-width: 2.5px; }
+.weft-timeline-bar.weft-status-running > .weft-shape { animation: weft-bar-pulse var(--weft-pulse-duration) ease-in-out infinite alternate; }
+@keyframes weft-bar-pulse { from { opacity: 1; } to { opacity: 0.65; } }
+.weft-viz .weft-timeline-bar text { fill: #fff; pointer-events: none; }
+.weft-hatch-bg { fill: color-mix(in srgb, var(--weft-color-failed) 25%, var(--weft-bg)); }
+.weft-hatch-line { stroke: var(--weft-color-failed); stroke-width: 2px; }
+.weft-concurrency-area { fill: var(--weft-color-concurrency); }
+.weft-concurrency-line { fill: none; stroke: var(--weft-color-running); stroke-width: 1.5px; }
+.weft-limit-line { stroke: var(--weft-color-failed); stroke-dasharray: 3 3; }
+.weft-now-line { stroke: var(--weft-color-now); stroke-width: 2px; }
+.weft-axis-line { stroke: var(--weft-edge); }
+
+/* indicator */
+.weft-slot > .weft-shape { fill: var(--weft-surface); stroke: var(--weft-grid); }
+.weft-slot.weft-busy > .weft-shape { fill: var(--weft-color-running); stroke: var(--weft-color-running); }
+.weft-slot.weft-busy.weft-live > .weft-shape { animation: weft-bar-pulse var(--weft-pulse-duration) ease-in-out infinite alternate; }
+.weft-slot.weft-peak-mark > .weft-shape { stroke: var(--weft-color-critical); stroke-width: 2px; }
+.weft-indicator-headline { font-size: 1.6em; font-weight: 600; }
+
+/* speedup */
+.weft-speedup-headline { font-size: 2.2em; font-weight: 700; }
+.weft-speedup-bar > .weft-shape { fill: var(--weft-edge); }
+.weft-speedup-bar.weft-parallel > .weft-shape { fill: var(--weft-color-running); }
+.weft-speedup-bar.weft-ideal > .weft-shape { fill: var(--weft-color-critical); }
+.weft-whatif-bar > .weft-shape { fill: var(--weft-color-concurrency); }
+.weft-whatif-bar.weft-current > .weft-shape { fill: var(--weft-color-running); }
+
+/* history */
+.weft-history { border-collapse: collapse; width: 100%; font-family: var(--weft-font); font-size: var(--weft-font-size); color: var(--weft-fg); }
+.weft-history th, .weft-history td { padding: 6px 10px; border-bottom: 1px solid var(--weft-grid); text-align: left; }
+.weft-history td.weft-num, .weft-history th.weft-num { text-align: right; font-variant-numeric: tabular-nums; }
+.weft-history th button { all: unset; cursor: pointer; font-weight: 600; }
+.weft-history th button:focus-visible { outline: 2px solid var(--weft-focus); }
+.weft-history tbody tr[tabindex] { cursor: pointer; }
+.weft-history tbody tr:hover, .weft-history tbody tr:focus { background: var(--weft-surface); outline: none; }
+.weft-history-status { display: inline-block; padding: 1px 8px; border-radius: 9px; background: var(--weft-status); color: #fff; }
+.weft-history-status.weft-status-skipped, .weft-history-status.weft-status-pending { color: var(--weft-fg); }
+
+@media (prefers-reduced-motion: reduce) {
+  .weft-graph-node.weft-status-running .weft-pulse { animation: none; opacity: 0.6; transform: none; }
+  .weft-timeline-bar.weft-status-running > .weft-shape,
+  .weft-slot.weft-busy.weft-live > .weft-shape { animation: none; }
+}
+`;
+
+/** Injects the kit's stylesheet once per document (React 19 hoists and deduplicates it). */
+export function VizStyles() {
+  return (
+    <style href="weft-viz" precedence="low">
+      {weftVizCss}
+    </style>
+  );
+}
+
+/** Common styling props of every widget. */
+export interface VizStyleProps {
+  /** Extra class on the root element. */
+  readonly className?: string;
+  /** Inject the kit's stylesheet. Turn off when the app includes `weftVizCss` itself. @default true */
+  readonly injectStyles?: boolean;
+}

@@ -1,0 +1,150 @@
+import type { TimelineLayoutOptions } from './compute/timeline-layout.js';
+import { useTimelineLayout } from './use-timeline-layout.js';
+import { useRunStateInput, type RunInputProps } from '../shared/run-input.js';
+import { drawTime, useNow } from '../shared/use-now.js';
+import { useSvgId } from '../shared/use-svg-id.js';
+import { formatDuration } from '../shared/format.js';
+import { VizStyles, type VizStyleProps } from '../styles/viz-styles.js';
+
+export interface ParallelTimelineProps extends RunInputProps, TimelineLayoutOptions, VizStyleProps {
+  /** Fixed "now" in epoch ms (stories, replays); by default the clock ticks while the run is live. */
+  readonly now?: number | null;
+  /** Accessible name. @default "Parallel timeline" + a summary */
+  readonly ariaLabel?: string;
+  /** Called when a bar is clicked or activated with Enter / Space. */
+  readonly onSelectStep?: (stepId: string) => void;
+}
+
+/**
+ * A Gantt chart of the run: one lane per concurrency slot, a bar per process (retried attempts
+ * hatched, `foreach` items one bar each), the critical path outlined, the number of processes
+ * running over time underneath, and a moving "now" line while the run is live.
+ */
+export function ParallelTimeline(props: ParallelTimelineProps) {
+  const state = useRunStateInput(props);
+  const now = drawTime(state, useNow(state.status === 'running', props.now, 100));
+  const layout = useTimelineLayout(state, now, props);
+  const hatchId = useSvgId('weft-retry-hatch');
+  const select = props.onSelectStep;
+  const label =
+    props.ariaLabel ??
+    `Parallel timeline${state.workflow ? ` of ${state.workflow}` : ''}: ${layout.bars.length} processes on ${
+      layout.lanes.length
+    } slots over ${formatDuration(layout.spanMs)}, peak ${layout.strip.peak} running at once`;
+  return (
+    <>
+      {props.injectStyles !== false && <VizStyles />}
+      <svg
+        className={`weft-viz weft-timeline ${props.className ?? ''}`}
+        role="group"
+        aria-roledescription="timeline"
+        aria-label={label}
+        width={layout.width}
+        height={layout.height}
+        viewBox={`0 0 ${layout.width} ${layout.height}`}
+        style={{ height: 'auto' }}
+      >
+        <defs>
+          <pattern id={hatchId} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <rect className="weft-hatch-bg" width="6" height="6" />
+            <line className="weft-hatch-line" x1="0" y1="0" x2="0" y2="6" />
+          </pattern>
+        </defs>
+        <g aria-hidden="true">
+          {layout.lanes.map((lane) => (
+            <g key={lane.index}>
+              <rect className="weft-timeline-lane" x={layout.plotX} y={lane.y} width={layout.plotWidth} height={lane.height} />
+              <text className="weft-muted" x={4} y={lane.y + lane.height / 2 + 4}>
+                {lane.label}
+              </text>
+            </g>
+          ))}
+          {layout.axis.ticks.map((t) => (
+            <g key={t.label}>
+              <line className="weft-timeline-grid" x1={t.x} x2={t.x} y1={0} y2={layout.axis.y} />
+              <line className="weft-axis-line" x1={t.x} x2={t.x} y1={layout.axis.y} y2={layout.axis.y + 5} />
+              <text className="weft-muted" x={t.x} y={layout.axis.y + 17} textAnchor="middle">
+                {t.label}
+              </text>
+            </g>
+          ))}
+          <line
+            className="weft-axis-line"
+            x1={layout.plotX}
+            x2={layout.plotX + layout.plotWidth}
+            y1={layout.axis.y}
+            y2={layout.axis.y}
+          />
+        </g>
+        <g role="list" aria-label="Step processes">
+          {layout.bars.map((bar) => (
+            <g
+              key={bar.key}
+              role="listitem"
+              className={`weft-timeline-bar weft-status-${bar.status}${bar.critical ? ' weft-critical' : ''}${
+                bar.retried ? ' weft-retried' : ''
+              }`}
+              transform={`translate(${bar.x},${bar.y})`}
+              tabIndex={0}
+              aria-label={bar.ariaLabel}
+              data-step={bar.stepId}
+              data-status={bar.status}
+              onClick={select ? () => select(bar.stepId) : undefined}
+              onKeyDown={
+                select
+                  ? (e) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        select(bar.stepId);
+                      }
+                    }
+                  : undefined
+              }
+            >
+              <title>{bar.ariaLabel}</title>
+              <rect
+                className="weft-shape"
+                width={bar.width}
+                height={bar.height}
+                rx={3}
+                style={bar.retried ? { fill: `url(#${hatchId})` } : undefined}
+              />
+              {bar.label && (
+                <text x={5} y={bar.height / 2 + 4}>
+                  {bar.label}
+                </text>
+              )}
+            </g>
+          ))}
+        </g>
+        <g role="img" aria-label={layout.strip.ariaLabel} className="weft-concurrency">
+          <text className="weft-muted" x={4} y={layout.strip.y + 12}>
+            running
+          </text>
+          <text className="weft-muted" x={4} y={layout.strip.y + 26}>
+            peak {layout.strip.peak}
+          </text>
+          <path className="weft-concurrency-area" d={layout.strip.areaPath} />
+          <path className="weft-concurrency-line" d={layout.strip.linePath} />
+          <line
+            className="weft-limit-line"
+            x1={layout.plotX}
+            x2={layout.plotX + layout.plotWidth}
+            y1={layout.strip.limitY}
+            y2={layout.strip.limitY}
+          >
+            <title>{`maxParallel = ${layout.strip.limit}`}</title>
+          </line>
+        </g>
+        {layout.nowX !== null && (
+          <g aria-hidden="true" data-now-line="true">
+            <line className="weft-now-line" x1={layout.nowX} x2={layout.nowX} y1={0} y2={layout.height} />
+            <text x={layout.nowX + 3} y={layout.axis.y - 4} className="weft-muted">
+              now
+            </text>
+          </g>
+        )}
+      </svg>
+    </>
+  );
+}
