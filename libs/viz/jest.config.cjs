@@ -17,6 +17,7 @@ module.exports = {
     // Relative imports are written with .js (ESM); the sources are .ts/.tsx.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  setupFiles: ['<rootDir>/jest.setup.cjs'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],
   coverageDirectory: 'coverage',
   coverageReporters: ['text-summary', 'lcov'],

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from './args';
 import { EXIT, planCommand, runCommand, validateCommand, type CommandIo } from './commands';
 
@@ -15,6 +17,10 @@ Commands:
 
 Exit codes: 0 succeeded, 1 a step failed, 2 invalid workflow or bad usage, 130 interrupted.
 `;
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 function processIo(): CommandIo {
   return {
@@ -54,7 +60,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
         return command ? EXIT.ok : EXIT.invalid;
       case '--version':
       case '-v':
-        io.stdout.write(`${(require('../package.json') as { version: string }).version}\n`);
+        io.stdout.write(`${version()}\n`);
         return EXIT.ok;
       default:
         throw new UsageError(`unknown command '${command}'; commands: validate, plan, run`);

@@ -101,11 +101,12 @@ export function useRunEvents(url: string | null, options: UseRunEventsOptions = 
         if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);
         setConnection('open');
         const parser = new SseParser();
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        const reader = res.body.getReader();
+        const decoder = new TextDecoder();
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          for (const msg of parser.push(value)) deliver(msg.data, msg.event);
+          for (const msg of parser.push(decoder.decode(value, { stream: true }))) deliver(msg.data, msg.event);
         }
         if (!finished) setConnection('closed');
       })().catch((e: unknown) => {

@@ -1,0 +1,188 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RunReport } from '@weft/core';
+
+const ROOT = resolve(__dirname, '../../..');
+const BIN = join(ROOT, 'apps/cli/bin/weft.js');
+const example = (name: string) => join(ROOT, 'examples', name, 'workflow.yaml');
+
+function weft(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function workflowFile(text: string, name = 'workflow.yaml'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-cli-'));
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+}
+
+beforeAll(() => {
+  // The bin runs the built CLI; build it (incrementally) so the test sees the current sources.
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'tsconfig.build.json')], {
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+}, 120_000);
+
+describe('weft run', () => {
+  it('runs the seed demo in parallel and prints only the report with --json', () => {
+    const { code, stdout, stderr } = weft('run', example('report'), '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as RunReport;
+    expect(report).toMatchObject({ workflow: 'report', status: 'succeeded', maxParallel: 4, peakParallelism: 3 });
+    expect(Object.keys(report.steps)).toEqual(['fetch_user_data', 'fetch_product_data', 'fetch_inventory_data', 'generate_report']);
+    for (const key of ['runId', 'startedAt', 'finishedAt', 'makespanMs', 'sequentialMs', 'speedup', 'idealSpeedup']) {
+      expect(report).toHaveProperty(key);
+    }
+    expect(report.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // Four 2 s steps, three at once: about 8 s of work in about 4 s.
+    expect(report.speedup).toBeGreaterThan(1.6);
+    expect(report.makespanMs).toBeLessThan(report.sequentialMs * 0.65);
+    const step = report.steps.generate_report;
+    expect(step).toMatchObject({ status: 'succeeded', exitCode: 0, attempts: 1, reason: null });
+    expect(step.outputs).toMatchObject({ users: 3, products: 3, outOfStock: ['B-200'] });
+    // generate_report starts only after all three fetches finished.
+    const lastFetch = Math.max(...['fetch_user_data', 'fetch_product_data', 'fetch_inventory_data'].map((id) => Date.parse(report.steps[id].finishedAt!)));
+    expect(Date.parse(step.startedAt!)).toBeGreaterThanOrEqual(lastFetch);
+    expect(stderr).toContain('3 steps running in parallel');
+  }, 30_000);
+
+  it('runs with --max-parallel 1 one step at a time', () => {
+    const { code, stdout } = weft('run', example('isolation'), '--json', '--max-parallel', '1');
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as RunReport;
+    expect(report.peakParallelism).toBe(1);
+    expect(report.maxParallel).toBe(1);
+  }, 30_000);
+
+  it('isolates a failure, exits 1 and names the failed step, its reason and its log', () => {
+    const { code, stdout } = weft('run', example('isolation'));
+    expect(code).toBe(1);
+    expect(stdout).toContain('isolation failed');
+    expect(stdout).toMatch(/flaky_api\s+✖ failed.*exit_code: exited with code 7/);
+    expect(stdout).toContain('HTTP 503 from upstream');
+    expect(stdout).toMatch(/enrich\s+↷ skipped.*upstream_failed/);
+    expect(stdout).toMatch(/aggregate\s+✔ succeeded/);
+  }, 30_000);
+
+  it('fans out a foreach step and gathers the items in order', () => {
+    const { code, stdout } = weft('run', example('fanout'), '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as RunReport;
+    expect(report.steps.measure.items).toHaveLength(6);
+    expect((report.steps.measure.outputs as { region: string }[]).map((o) => o.region)).toEqual([
+      'eu-west',
+      'eu-north',
+      'us-east',
+      'us-west',
+      'ap-south',
+      'ap-east',
+    ]);
+    expect(report.peakParallelism).toBe(4);
+    expect(report.steps.summarize.outputs).toEqual({ regions: 6, slowest: expect.any(String) });
+  }, 30_000);
+
+  it('runs the recovery branch when the primary fails', () => {
+    const { code, stdout } = weft('run', example('recovery'), '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as RunReport;
+    expect(report.steps.fetch_primary).toMatchObject({ status: 'failed', attempts: 2, exitCode: 3 });
+    expect(report.steps.use_primary).toMatchObject({ status: 'skipped', reason: 'condition_false' });
+    expect(report.steps.fetch_fallback.status).toBe('succeeded');
+    expect(report.steps.publish.status).toBe('succeeded');
+  }, 30_000);
+
+  it('exits 130 and writes the report when interrupted', async () => {
+    const file = workflowFile('steps:\n  - id: slow\n    type: shell\n    run: sleep 30\n  - id: after\n    type: shell\n    needs: slow\n    run: echo never\n');
+    const child = spawn(process.execPath, [BIN, 'run', file, '--json'], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (String(chunk).includes('slow started')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(code).toBe(130);
+    expect(stderr).toContain('cancelling');
+    const report = JSON.parse(stdout) as RunReport;
+    expect(report.status).toBe('cancelled');
+    expect(report.steps.slow).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
+    expect(report.steps.after.status).toBe('cancelled');
+  }, 30_000);
+
+  it('rejects a bad --max-parallel and unknown options with exit 2 and the usage', () => {
+    for (const args of [['--max-parallel', '9'], ['--max-parallel', 'x'], ['--frobnicate']]) {
+      const { code, stderr } = weft('run', example('report'), ...args);
+      expect(code).toBe(2);
+      expect(stderr).toContain('Usage: weft');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(weft('run').stderr).toContain("'weft run' needs a workflow file");
+    expect(weft('run', example('report'), '--retry', 'abc').stderr).toContain('--retry needs --db');
+  });
+});
+
+describe('weft validate', () => {
+  it('prints ok for every example', () => {
+    for (const name of ['report', 'fanout', 'recovery', 'isolation']) {
+      expect(weft('validate', example(name))).toMatchObject({ code: 0, stdout: 'ok\n' });
+    }
+  });
+
+  it('prints every error with its place and exits 2, without a stack trace', () => {
+    const file = workflowFile(
+      ['maxParallel: 12', 'steps:', '  - id: a', '    type: shell', '    run: echo ${steps.b.outputs}', '    needs: b', '  - id: b', '    type: shell', '    run: echo hi', '    needs: a', '    timeout: soon', ''].join('\n'),
+    );
+    const { code, stderr } = weft('validate', file);
+    expect(code).toBe(2);
+    expect(stderr).toContain('maxParallel');
+    expect(stderr).toMatch(/:1:\d+/);
+    expect(stderr).toContain('steps[1].timeout');
+    expect(stderr).toContain('cycle: a → b → a');
+    expect(stderr).toContain('WEFT_INPUTS');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says when the file is missing', () => {
+    const { code, stderr } = weft('validate', 'nope.yaml');
+    expect(code).toBe(2);
+    expect(stderr).toContain('cannot read nope.yaml');
+  });
+});
+
+describe('weft plan', () => {
+  it('prints the analysis as JSON in the SPEC shape', () => {
+    const { code, stdout } = weft('plan', example('report'), '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      steps: ['fetch_user_data', 'fetch_product_data', 'fetch_inventory_data', 'generate_report'],
+      edges: [
+        ['fetch_user_data', 'generate_report'],
+        ['fetch_product_data', 'generate_report'],
+        ['fetch_inventory_data', 'generate_report'],
+      ],
+      levels: [['fetch_user_data', 'fetch_product_data', 'fetch_inventory_data'], ['generate_report']],
+      criticalPath: ['fetch_user_data', 'generate_report'],
+      idealSpeedup: 2,
+    });
+  });
+
+  it('prints levels and the critical path for people', () => {
+    const { stdout } = weft('plan', example('fanout'));
+    expect(stdout).toContain('critical path: list_regions → measure → summarize');
+    expect(stdout).toContain('level 0: list_regions');
+  });
+});
+
+describe('weft', () => {
+  it('prints the usage on help and refuses an unknown command', () => {
+    expect(weft('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('weft run FILE') });
+    expect(weft()).toMatchObject({ code: 2 });
+    expect(weft('frob')).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frob'") });
+    expect(weft('--version').stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});

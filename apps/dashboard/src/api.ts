@@ -1,0 +1,91 @@
+import type { RunReport, WorkflowPlan } from '@weft/core';
+import type { HistoryRun } from '@weft/viz';
+
+/** A stored workflow (SPEC 6: `GET /api/workflows`). */
+export interface WorkflowSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly plan?: WorkflowPlan;
+}
+
+/** A validation error body (SPEC 6: `400 {error, details}`). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly details: readonly { path: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const TOKEN_KEY = 'weft.apiToken';
+
+export function getToken(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_KEY) || null;
+  } catch {
+    return null;
+  }
+}
+
+export function setToken(token: string | null): void {
+  if (token) localStorage.setItem(TOKEN_KEY, token);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+/** Relative URLs only, so the dashboard works wherever the server mounts it. */
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const token = getToken();
+  const headers = new Headers(init.headers);
+  if (token) headers.set('Authorization', `Bearer ${token}`);
+  const res = await fetch(path, { ...init, headers });
+  const type = res.headers.get('content-type') ?? '';
+  const body: unknown = type.includes('json') ? await res.json() : await res.text();
+  if (!res.ok) {
+    const b = body as { error?: string; message?: string; details?: { path: string; message: string }[] };
+    throw new ApiError(
+      (typeof body === 'string' ? body : (b.error ?? b.message)) || `HTTP ${res.status}`,
+      res.status,
+      b?.details ?? [],
+    );
+  }
+  return body as T;
+}
+
+/** Lists come back as arrays; tolerate `{items}` / `{runs}` / `{workflows}` envelopes too. */
+function list<T>(body: unknown, ...keys: string[]): T[] {
+  if (Array.isArray(body)) return body as T[];
+  for (const k of keys) {
+    const v = (body as Record<string, unknown> | null)?.[k];
+    if (Array.isArray(v)) return v as T[];
+  }
+  return [];
+}
+
+export const api = {
+  workflows: async () => list<WorkflowSummary>(await request('/api/workflows'), 'items', 'workflows'),
+  workflow: (id: string) => request<WorkflowSummary>(`/api/workflows/${encodeURIComponent(id)}`),
+  createWorkflow: (yaml: string) =>
+    request<WorkflowSummary>('/api/workflows', { method: 'POST', headers: { 'Content-Type': 'application/yaml' }, body: yaml }),
+  startRun: (workflowId: string, maxParallel: number) =>
+    request<{ runId: string }>(`/api/workflows/${encodeURIComponent(workflowId)}/runs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ maxParallel }),
+    }),
+  runs: async (limit = 50) => list<HistoryRun & { workflowId?: string }>(await request(`/api/runs?limit=${limit}`), 'items', 'runs'),
+  run: (runId: string) => request<RunReport & { workflowId?: string }>(`/api/runs/${encodeURIComponent(runId)}`),
+  stepLog: async (runId: string, stepId: string): Promise<string> => {
+    const body = await request<unknown>(`/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`);
+    if (typeof body === 'string') return body;
+    const b = body as { log?: string; logs?: string };
+    return b.log ?? b.logs ?? JSON.stringify(body, null, 2);
+  },
+  cancel: (runId: string) => request<unknown>(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }),
+  retry: (runId: string) => request<{ runId: string }>(`/api/runs/${encodeURIComponent(runId)}/retry`, { method: 'POST' }),
+};
+
+/** The events URL for a run (relative, like every API call). */
+export const runEventsUrl = (runId: string) => `/api/runs/${encodeURIComponent(runId)}/events`;

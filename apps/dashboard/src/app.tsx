@@ -1,0 +1,43 @@
+import { useState } from 'react';
+import { getToken, setToken } from './api';
+import { href, useRoute } from './router';
+import { WorkflowsPage } from './pages/workflows-page';
+import { RunPage } from './pages/run-page';
+import { HistoryPage } from './pages/history-page';
+
+export function App() {
+  const route = useRoute();
+  const [token, setTokenState] = useState(getToken() ?? '');
+  return (
+    <>
+      <header>
+        <span className="brand">Weft</span>
+        <nav style={{ display: 'flex', gap: 16 }}>
+          <a href={href({ name: 'workflows' })} aria-current={route.name === 'workflows' ? 'page' : undefined}>
+            Workflows
+          </a>
+          <a href={href({ name: 'history' })} aria-current={route.name === 'history' ? 'page' : undefined}>
+            History
+          </a>
+        </nav>
+        <label className="token">
+          API token
+          <input
+            type="password"
+            value={token}
+            placeholder="(none)"
+            onChange={(e) => {
+              setTokenState(e.target.value);
+              setToken(e.target.value || null);
+            }}
+          />
+        </label>
+      </header>
+      <main>
+        {route.name === 'workflows' && <WorkflowsPage />}
+        {route.name === 'history' && <HistoryPage />}
+        {route.name === 'run' && <RunPage key={route.runId} runId={route.runId} />}
+      </main>
+    </>
+  );
+}

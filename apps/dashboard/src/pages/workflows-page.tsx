@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { api, ApiError, type WorkflowSummary } from '../api';
+import { navigate } from '../router';
+import { useAsync } from './use-async';
+
+/** Stored workflows, each with a Run button and a maxParallel control; and a form to add one. */
+export function WorkflowsPage() {
+  const { data, error, loading, reload } = useAsync(() => api.workflows(), []);
+  return (
+    <>
+      <section className="card" aria-labelledby="wf-title">
+        <h2 id="wf-title">Workflows</h2>
+        {loading && <p className="muted">Loading…</p>}
+        {error && <p className="error">{error}</p>}
+        {data && data.length === 0 && <p className="muted">No workflows yet: add one below.</p>}
+        {data && data.length > 0 && (
+          <table className="workflows">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Steps</th>
+                <th scope="col">Ideal speedup</th>
+                <th scope="col">Run</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((w) => (
+                <WorkflowRow key={w.id} workflow={w} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <AddWorkflow onAdded={reload} />
+    </>
+  );
+}
+
+function WorkflowRow({ workflow }: { workflow: WorkflowSummary }) {
+  const [maxParallel, setMaxParallel] = useState(4);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { runId } = await api.startRun(workflow.id, maxParallel);
+      navigate({ name: 'run', runId });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <tr data-workflow={workflow.name}>
+      <td>{workflow.name}</td>
+      <td>{workflow.plan?.steps.length ?? '–'}</td>
+      <td>{workflow.plan ? `${workflow.plan.idealSpeedup.toFixed(1)}x` : '–'}</td>
+      <td>
+        <label>
+          maxParallel{' '}
+          <select value={maxParallel} onChange={(e) => setMaxParallel(Number(e.target.value))} aria-label={`maxParallel for ${workflow.name}`}>
+            {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <button className="primary" type="button" onClick={run} disabled={busy} aria-label={`Run ${workflow.name}`}>
+          {busy ? 'Starting…' : 'Run'}
+        </button>
+        {error && <span className="error"> {error}</span>}
+      </td>
+    </tr>
+  );
+}
+
+function AddWorkflow({ onAdded }: { onAdded: () => void }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    setError(null);
+    try {
+      await api.createWorkflow(text);
+      setText('');
+      onAdded();
+    } catch (e) {
+      if (e instanceof ApiError && e.details.length > 0)
+        setError(`${e.message}\n${e.details.map((d) => `${d.path}: ${d.message}`).join('\n')}`);
+      else setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="add-title">
+      <h2 id="add-title">Add a workflow (YAML or JSON)</h2>
+      <textarea value={text} onChange={(e) => setText(e.target.value)} aria-label="Workflow document" placeholder="name: report&#10;steps:&#10;  - id: hello&#10;    type: shell&#10;    run: echo hi" />
+      <p>
+        <button className="primary" type="button" onClick={submit} disabled={!text.trim()}>
+          Add workflow
+        </button>
+      </p>
+      {error && <p className="error">{error}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,185 @@
+import { act, fireEvent, render, renderHook, screen, within } from '@testing-library/react';
+import { ExecutionGraph } from './graph/execution-graph';
+import { ParallelTimeline } from './timeline/parallel-timeline';
+import { ParallelismIndicator } from './parallelism/parallelism-indicator';
+import { SpeedupDashboard } from './speedup/speedup-dashboard';
+import { ExecutionHistoryTable } from './history/execution-history-table';
+import { useRunEvents } from './state/use-run-events';
+import { failuresFinished, historyRuns, seedDemoFinished, seedDemoLive, seedDemoRun } from './fixtures';
+
+describe('ExecutionGraph', () => {
+  it('labels the graph and makes every node focusable with its status', () => {
+    render(<ExecutionGraph state={seedDemoLive.state} now={seedDemoLive.now} />);
+    const graph = screen.getByRole('group', { name: /Workflow graph of report: 4 steps, 3 running, 1 pending/ });
+    const nodes = within(graph).getAllByRole('img');
+    expect(nodes).toHaveLength(4);
+    expect(nodes.every((n) => n.getAttribute('tabindex') === '0')).toBe(true);
+    expect(graph.querySelectorAll('.weft-status-running .weft-pulse')).toHaveLength(3);
+  });
+
+  it('shows the skip reason on focus and on hover', () => {
+    const { container } = render(<ExecutionGraph state={failuresFinished.state} now={failuresFinished.now} />);
+    const train = container.querySelector('[data-step="train_model"]')!;
+    fireEvent.focus(train);
+    expect(screen.getByRole('tooltip').textContent).toContain('a step it needs failed');
+    fireEvent.blur(train);
+    expect(screen.queryByRole('tooltip')).toBeNull();
+    fireEvent.mouseEnter(container.querySelector('[data-step="deploy_canary"]')!);
+    expect(screen.getByRole('tooltip').textContent).toContain('condition was false');
+  });
+
+  it('selects a step with a click or the keyboard', () => {
+    const onSelect = jest.fn();
+    render(<ExecutionGraph report={seedDemoRun.report} plan={seedDemoRun.plan} onSelectStep={onSelect} />);
+    const node = screen.getByRole('button', { name: /Step generate_report/ });
+    fireEvent.keyDown(node, { key: 'Enter' });
+    fireEvent.click(screen.getByRole('button', { name: /Step fetch_user_data/ }));
+    expect(onSelect.mock.calls).toEqual([['generate_report'], ['fetch_user_data']]);
+  });
+
+  it('draws the critical path edges from a plain report', () => {
+    const { container } = render(<ExecutionGraph report={seedDemoRun.report} plan={seedDemoRun.plan} />);
+    expect(container.querySelectorAll('.weft-graph-edge')).toHaveLength(3);
+    expect(container.querySelectorAll('.weft-graph-edge.weft-critical')).toHaveLength(1);
+  });
+});
+
+describe('ParallelTimeline', () => {
+  it('draws bars for each process, a concurrency strip and a now line while live', () => {
+    const { container } = render(<ParallelTimeline state={seedDemoLive.state} now={seedDemoLive.now} />);
+    expect(screen.getByRole('group', { name: /Parallel timeline of report: 3 processes on 4 slots/ })).toBeTruthy();
+    expect(screen.getAllByRole('listitem')).toHaveLength(3);
+    expect(screen.getByRole('img', { name: /peak 3 of 4 slots/ })).toBeTruthy();
+    expect(container.querySelector('[data-now-line]')).not.toBeNull();
+  });
+
+  it('has no now line once finished and hatches retried attempts', () => {
+    const { container } = render(<ParallelTimeline state={failuresFinished.state} now={failuresFinished.now} />);
+    expect(container.querySelector('[data-now-line]')).toBeNull();
+    expect(container.querySelectorAll('.weft-timeline-bar.weft-retried')).toHaveLength(1);
+  });
+});
+
+describe('ParallelismIndicator', () => {
+  it('announces the count as a live region', () => {
+    render(<ParallelismIndicator state={seedDemoLive.state} />);
+    const status = screen.getByRole('status');
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    expect(screen.getByText('3 steps running in parallel')).toBeTruthy();
+    expect(screen.getByText('peak 3 of 4 slots')).toBeTruthy();
+  });
+});
+
+describe('SpeedupDashboard', () => {
+  it('shows 2.0x faster and eight what-if bars', () => {
+    render(<SpeedupDashboard report={seedDemoRun.report} plan={seedDemoRun.plan} />);
+    expect(screen.getByText('2.0x faster')).toBeTruthy();
+    expect(screen.getByText(/efficiency 50% of maxParallel 4/)).toBeTruthy();
+    const whatIf = screen.getByRole('list', { name: /other maxParallel/ });
+    expect(within(whatIf).getAllByRole('listitem')).toHaveLength(8);
+    expect(within(whatIf).getByRole('listitem', { name: /maxParallel 4: .*this run/ })).toBeTruthy();
+  });
+});
+
+describe('ExecutionHistoryTable', () => {
+  it('sorts by a column when its header is clicked, and flips on a second click', () => {
+    render(<ExecutionHistoryTable runs={historyRuns} />);
+    const header = screen.getByRole('columnheader', { name: /Speedup/ });
+    fireEvent.click(within(header).getByRole('button'));
+    expect(header.getAttribute('aria-sort')).toBe('descending');
+    const speeds = () => screen.getAllByRole('row').slice(1).map((r) => parseFloat((r as HTMLTableRowElement).cells[4]!.textContent!));
+    expect(speeds()).toEqual([...speeds()].sort((a, b) => b - a));
+    fireEvent.click(within(header).getByRole('button'));
+    expect(header.getAttribute('aria-sort')).toBe('ascending');
+    expect(speeds()).toEqual([...speeds()].sort((a, b) => a - b));
+  });
+
+  it('selects a run with Enter', () => {
+    const onSelect = jest.fn();
+    render(<ExecutionHistoryTable runs={historyRuns} onSelectRun={onSelect} />);
+    fireEvent.keyDown(screen.getAllByRole('row')[1]!, { key: 'Enter' });
+    expect(onSelect).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('useRunEvents', () => {
+  class FakeEventSource {
+    static last: FakeEventSource;
+    readyState = 0;
+    closed = false;
+    onopen: (() => void) | null = null;
+    onmessage: ((e: MessageEvent) => void) | null = null;
+    onerror: (() => void) | null = null;
+    listeners = new Map<string, ((e: Event) => void)[]>();
+    constructor(public url: string) {
+      FakeEventSource.last = this;
+    }
+    addEventListener(type: string, fn: (e: Event) => void) {
+      this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
+    }
+    removeEventListener() {}
+    close() {
+      this.closed = true;
+    }
+    emit(type: string, data: unknown) {
+      const e = new MessageEvent(type, { data: JSON.stringify(data) });
+      for (const fn of this.listeners.get(type) ?? []) fn(e);
+    }
+  }
+
+  it('reduces named SSE events into run state and closes on run.finished', () => {
+    const { result } = renderHook(() =>
+      useRunEvents('/api/runs/r-7f3a9c/events', { eventSource: FakeEventSource as unknown as typeof EventSource }),
+    );
+    const es = FakeEventSource.last;
+    expect(es.url).toBe('/api/runs/r-7f3a9c/events');
+    act(() => es.onopen?.());
+    expect(result.current.connection).toBe('open');
+    const live = seedDemoRun.events.filter((e) => Date.parse(e.timestamp) - seedDemoRun.startMs <= 1200);
+    act(() => live.forEach((e) => es.emit(e.type, e)));
+    expect(result.current.state.running).toBe(3);
+    act(() => seedDemoRun.events.slice(live.length).forEach((e) => es.emit(e.type, e)));
+    expect(result.current.state.status).toBe('succeeded');
+    expect(result.current.state.report?.speedup).toBe(2);
+    expect(es.closed).toBe(true);
+    expect(result.current.connection).toBe('closed');
+  });
+
+  it('reads the stream with fetch and a bearer token when a token is given', async () => {
+    const body = seedDemoRun.events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+    const fetchMock = jest.fn(async () => ({
+      ok: true,
+      status: 200,
+      body: { getReader: () => reader(body) },
+    }));
+    const { result } = renderHook(() =>
+      useRunEvents('/api/runs/x/events', { token: 's3cret', fetch: fetchMock as unknown as typeof fetch }),
+    );
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    expect(fetchMock).toHaveBeenCalledWith('/api/runs/x/events', expect.objectContaining({ headers: expect.objectContaining({ Authorization: 'Bearer s3cret' }) }));
+    expect(result.current.state.status).toBe('succeeded');
+  });
+
+  it('stays idle without a url', () => {
+    const { result } = renderHook(() => useRunEvents(null));
+    expect(result.current.connection).toBe('idle');
+    expect(result.current.state.status).toBe('pending');
+  });
+});
+
+function reader(text: string) {
+  const bytes = new TextEncoder().encode(text);
+  const chunks = [bytes.slice(0, 100), bytes.slice(100)];
+  return {
+    read: async () => (chunks.length ? { done: false, value: chunks.shift()! } : { done: true, value: undefined }),
+  };
+}
+
+it('every component accepts a finished state without crashing', () => {
+  for (const C of [ExecutionGraph, ParallelTimeline, ParallelismIndicator, SpeedupDashboard]) {
+    const { unmount } = render(<C state={seedDemoFinished.state} />);
+    unmount();
+  }
+});

@@ -1,0 +1,141 @@
+import type { ExecutionEvent } from '@weft/core';
+import { initialRunState, reduceAll, reduceRunEvents } from './reduce-run-events';
+import { runStateFromReport } from './run-state-from-report';
+import { eventsUntil, failuresRun, seedDemoRun, simulateRun, wideFanOutRun } from '../fixtures';
+
+const at = (ms: number) => new Date(Date.parse('2026-11-26T10:00:00.000Z') + ms).toISOString();
+const started = (): ExecutionEvent => ({
+  type: 'run.started',
+  runId: 'r1',
+  timestamp: at(0),
+  running: 0,
+  workflow: 'w',
+  maxParallel: 2,
+  plan: { steps: ['a', 'b'], edges: [['a', 'b']], levels: [['a'], ['b']], criticalPath: ['a', 'b'], idealSpeedup: 1 },
+  steps: [
+    { id: 'a', type: 'shell', needs: [] },
+    { id: 'b', type: 'shell', needs: ['a'] },
+  ],
+});
+
+describe('reduceRunEvents', () => {
+  it('starts with every declared step pending and the plan as edges and critical path', () => {
+    const s = reduceRunEvents(initialRunState(), started());
+    expect(s.status).toBe('running');
+    expect(s.order).toEqual(['a', 'b']);
+    expect(s.steps.b).toMatchObject({ status: 'pending', needs: ['a'], type: 'shell' });
+    expect(s.edges).toEqual([['a', 'b']]);
+    expect(s.criticalPath).toEqual(['a', 'b']);
+  });
+
+  it('does not mutate the state it is given', () => {
+    const s0 = reduceRunEvents(initialRunState(), started());
+    const frozen = JSON.stringify(s0);
+    reduceRunEvents(s0, { type: 'step.started', runId: 'r1', timestamp: at(5), running: 1, stepId: 'a', lane: 0 });
+    expect(JSON.stringify(s0)).toBe(frozen);
+  });
+
+  it('tracks the running count and keeps its peak', () => {
+    const live = reduceAll(eventsUntil(seedDemoRun, 1200));
+    expect(live.running).toBe(3);
+    expect(live.peak).toBe(3);
+    const later = reduceAll(eventsUntil(seedDemoRun, 2900));
+    expect(later.running).toBe(1);
+    expect(later.peak).toBe(3);
+    expect(later.steps.generate_report!.status).toBe('running');
+  });
+
+  it('records each attempt with its lane, and retries as separate attempts', () => {
+    const s = reduceAll(failuresRun.events);
+    const upload = s.attempts.filter((a) => a.stepId === 'upload_snapshot');
+    expect(upload.map((a) => [a.attempt, a.ok, a.willRetry])).toEqual([
+      [1, false, true],
+      [2, true, false],
+    ]);
+    expect(upload.every((a) => a.lane !== null && a.endMs !== null)).toBe(true);
+  });
+
+  it('records foreach items as their own processes', () => {
+    const s = reduceAll(wideFanOutRun.events);
+    expect(s.steps.score_shards!.itemCount).toBe(6);
+    expect(s.attempts.filter((a) => a.stepId === 'score_shards').map((a) => a.item).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('keeps skip reasons and ends with the report and its measured critical path', () => {
+    const s = reduceAll(failuresRun.events);
+    expect(s.status).toBe('failed');
+    expect(s.steps.train_model).toMatchObject({ status: 'skipped', reason: 'upstream_failed' });
+    expect(s.steps.publish_model).toMatchObject({ status: 'skipped', reason: 'upstream_skipped' });
+    expect(s.steps.deploy_canary).toMatchObject({ status: 'skipped', reason: 'condition_false' });
+    expect(s.report).toBe(failuresRun.report);
+    expect(s.criticalPath).toEqual(failuresRun.report.criticalPath);
+  });
+
+  it('appends log chunks and replaces them with the full log at step.finished', () => {
+    const mid = reduceAll(eventsUntil(seedDemoRun, 100));
+    expect(mid.logs.fetch_user_data).toContain('attempt 1 started');
+    const done = reduceAll(seedDemoRun.events);
+    expect(done.logs.fetch_user_data).toContain('done');
+  });
+
+  it('starts over on a replayed run.started, so a reconnect that replays the stream ends in the same state', () => {
+    const once = reduceAll(seedDemoRun.events);
+    const twice = reduceAll([...eventsUntil(seedDemoRun, 2500), ...seedDemoRun.events]);
+    expect(twice.steps).toEqual(once.steps);
+    expect(twice.attempts).toEqual(once.attempts);
+  });
+
+  it('ignores events of another run and unknown event types', () => {
+    const s = reduceRunEvents(initialRunState(), started());
+    const other = reduceRunEvents(s, { type: 'step.started', runId: 'zzz', timestamp: at(1), running: 1, stepId: 'a', lane: 0 });
+    expect(other).toBe(s);
+    const unknown = reduceRunEvents(s, { type: 'run.paused', runId: 'r1', timestamp: at(2), running: 0 } as unknown as ExecutionEvent);
+    expect(unknown.steps).toBe(s.steps);
+  });
+
+  it('closes a step’s open process at step.finished when the stream sends no attempt events', () => {
+    let s = reduceRunEvents(initialRunState(), started());
+    s = reduceRunEvents(s, { type: 'step.started', runId: 'r1', timestamp: at(10), running: 1, stepId: 'a', lane: 0 });
+    s = reduceRunEvents(s, {
+      type: 'step.finished',
+      runId: 'r1',
+      timestamp: at(1010),
+      running: 0,
+      stepId: 'a',
+      log: 'hi',
+      hash: null,
+      result: {
+        status: 'succeeded', startedAt: at(10), finishedAt: at(1010), durationMs: 1000, exitCode: 0, signal: null,
+        attempts: 1, outputs: {}, reason: null, message: null, lane: 0, reused: false,
+      },
+    });
+    expect(s.steps.a).toMatchObject({ status: 'succeeded', durationMs: 1000, lane: 0 });
+    expect(s.logs.a).toBe('hi');
+    expect(s.peak).toBe(1);
+  });
+});
+
+describe('runStateFromReport', () => {
+  it('rebuilds steps, processes and the peak from a plain report', () => {
+    const s = runStateFromReport(seedDemoRun.report, seedDemoRun.plan);
+    expect(s.status).toBe('succeeded');
+    expect(s.order).toEqual(seedDemoRun.plan.steps);
+    expect(s.edges).toHaveLength(3);
+    expect(s.attempts).toHaveLength(4);
+    expect(s.peak).toBe(3);
+    expect(s.criticalPath).toEqual(seedDemoRun.report.criticalPath);
+  });
+
+  it('works without a plan (no edges) and with foreach items', () => {
+    const s = runStateFromReport(wideFanOutRun.report);
+    expect(s.edges).toEqual([]);
+    expect(s.attempts.filter((a) => a.stepId === 'score_shards')).toHaveLength(6);
+  });
+
+  it('agrees with the event stream on every step status', () => {
+    const run = simulateRun({ name: 'x', maxParallel: 2, steps: [{ id: 'a' }, { id: 'b', needs: ['a'], fail: true }, { id: 'c', needs: ['b'] }] });
+    const fromEvents = reduceAll(run.events);
+    const fromReport = runStateFromReport(run.report, run.plan);
+    for (const id of ['a', 'b', 'c']) expect(fromReport.steps[id]!.status).toBe(fromEvents.steps[id]!.status);
+  });
+});

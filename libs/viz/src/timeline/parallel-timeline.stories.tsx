@@ -1,0 +1,58 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { ParallelTimeline } from './parallel-timeline.js';
+import {
+  failuresFinished,
+  largeFinished,
+  largeLive,
+  seedDemoFinished,
+  seedDemoLive,
+  seedDemoPending,
+  seedDemoRun,
+  wideFanOutFinished,
+  wideFanOutLive,
+} from '../fixtures/index.js';
+import { useReplay } from '../fixtures/use-replay.js';
+
+const meta = {
+  title: 'Viz/ParallelTimeline',
+  component: ParallelTimeline,
+  args: { state: seedDemoFinished.state, now: seedDemoFinished.now, width: 760 },
+} satisfies Meta<typeof ParallelTimeline>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** Before the first step: empty lanes, one per slot. */
+export const Pending: Story = { args: { state: seedDemoPending.state, now: seedDemoPending.now } };
+
+/** The seed demo 1.2 s in: three bars growing side by side, the "now" line, 3 in the concurrency strip. */
+export const Running: Story = { args: { state: seedDemoLive.state, now: seedDemoLive.now } };
+
+/** The seed demo finished: three parallel fetches, then the report; critical path outlined. */
+export const Finished: Story = {};
+
+/** Built from a plain report (no events): lanes from the report. */
+export const FromReport: Story = { args: { state: undefined, report: seedDemoRun.report, plan: seedDemoRun.plan } };
+
+/** Wide fan-out mid-run: all 8 slots busy, foreach items as their own bars. */
+export const WideFanOut: Story = { args: { state: wideFanOutLive.state, now: wideFanOutLive.now } };
+
+/** Wide fan-out finished. */
+export const WideFanOutFinished: Story = { args: { state: wideFanOutFinished.state, now: wideFanOutFinished.now } };
+
+/** A failed step, and a retried attempt hatched before its successful retry. */
+export const WithFailure: Story = { args: { state: failuresFinished.state, now: failuresFinished.now } };
+
+/** 200 steps on 8 slots. */
+export const Large: Story = { args: { state: largeFinished.state, now: largeFinished.now, width: 1100, laneHeight: 22 } };
+
+/** 200 steps, 12 s in. */
+export const LargeRunning: Story = { args: { state: largeLive.state, now: largeLive.now, width: 1100, laneHeight: 22 } };
+
+/** The seed demo replayed in real time: the "now" line moves. */
+export const LiveReplay: Story = {
+  render: (args) => {
+    const { state, now } = useReplay(seedDemoRun);
+    return <ParallelTimeline {...args} state={state} now={now} />;
+  },
+};
