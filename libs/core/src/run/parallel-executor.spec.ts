@@ -194,6 +194,19 @@ describe('ParallelExecutor', () => {
     expect(report.steps.b).toMatchObject({ status: 'failed', reason: 'condition_error' });
   });
 
+  it('leaves the code fields of a step type as written', async () => {
+    const type = new ControlledStepType();
+    Object.assign(type, { codeFields: ['run'] });
+    const run = executeWorkflow({
+      workflow: makeWorkflow({ a: [] }, { a: { config: { run: 'echo $${HOME}', args: ['$${x}'] } } }),
+      stepTypes: new StepTypeRegistry([type]),
+    });
+    await type.waitForStarts(1);
+    expect(type.contexts[0].config).toEqual({ run: 'echo $${HOME}', args: ['${x}'] });
+    type.finish('a');
+    await run;
+  });
+
   it('passes resolved inputs, config and env to the step type', async () => {
     const { type, run } = controlled(
       { a: [], b: [] },

@@ -21,7 +21,7 @@ import type { ExecutionEvent, ExecutionLifeCycle } from './execution-events';
 import { localDispatcher } from './local.dispatcher';
 import type { ExecuteOptions } from './parallel-executor.types';
 import { ProcessLogBuffer } from './process-log-buffer';
-import { stepHash } from './step-hash';
+import { resolveConfig, stepHash } from './step-hash';
 
 /** Wall-clock milliseconds from a monotonic source, so durations never go negative. */
 const now = (): number => performance.timeOrigin + performance.now();
@@ -322,7 +322,7 @@ export class ParallelExecutor {
       stepId: def.id,
       attempt: unit.attempt,
       item: item.index === null ? undefined : { value: item.value, index: item.index },
-      config: resolveValue(def.config, scope) as Record<string, unknown>,
+      config: resolveConfig(def.config, state.handler, scope),
       inputs: resolveValue(def.inputs, scope) as Record<string, unknown>,
       env,
       workdir: this.#workflow.rootDir,

@@ -5,6 +5,18 @@ import { resolveValue, type ReferenceScope } from '../spec/references';
 import type { StepDefinition, Workflow } from '../spec/workflow.types';
 import type { StepTypeHandler } from '../step-type/step-type';
 
+/** Resolves the references in a step's type-specific fields, leaving its code fields as written. */
+export function resolveConfig(
+  config: Readonly<Record<string, unknown>>,
+  handler: Pick<StepTypeHandler<unknown>, 'codeFields'>,
+  scope: ReferenceScope,
+): Record<string, unknown> {
+  const code = new Set(handler.codeFields ?? []);
+  const resolved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) resolved[key] = code.has(key) ? value : resolveValue(value, scope);
+  return resolved;
+}
+
 /** JSON with object keys sorted, so equal values always give equal text. */
 export function stableStringify(value: unknown): string {
   if (value === undefined) return 'null';
@@ -24,7 +36,7 @@ export function stableStringify(value: unknown): string {
  */
 export function stepHash(
   def: StepDefinition,
-  handler: Pick<StepTypeHandler<unknown>, 'pathFields'>,
+  handler: Pick<StepTypeHandler<unknown>, 'pathFields' | 'codeFields'>,
   workflow: Pick<Workflow, 'env' | 'rootDir'>,
   scope: ReferenceScope,
   items: readonly unknown[] | null,
@@ -43,7 +55,7 @@ export function stepHash(
   hash.update(
     stableStringify({
       type: def.type,
-      config: resolveValue(def.config, scope),
+      config: resolveConfig(def.config, handler, scope),
       inputs: resolveValue(def.inputs, scope),
       env: resolveValue(def.env, scope),
       workflowEnv: workflow.env,

@@ -24,13 +24,21 @@ export interface ReferenceRules {
 export type ReferenceMode = 'value' | 'code' | 'foreach' | 'static';
 
 /** Checks that a step id named at `path` exists and is not the step itself. */
-export function checkStepId(stepId: string, path: readonly PathSegment[], rules: ReferenceRules, inText?: string): boolean {
+export function checkStepId(
+  stepId: string,
+  path: readonly PathSegment[],
+  rules: ReferenceRules,
+  inText?: string,
+): boolean {
   const where = inText ? ` in ${inText}` : '';
   if (stepId === rules.selfId) {
     rules.issues.add(path, `step '${stepId}' cannot depend on itself${where}`);
   } else if (!rules.stepIds.has(stepId)) {
     const known = [...rules.stepIds.keys()];
-    rules.issues.add(path, `unknown step '${stepId}'${where}${didYouMean(stepId, known)}; known steps: ${listNames(known)}`);
+    rules.issues.add(
+      path,
+      `unknown step '${stepId}'${where}${didYouMean(stepId, known)}; known steps: ${listNames(known)}`,
+    );
   } else {
     return true;
   }
@@ -63,18 +71,29 @@ function checkKey(key: string, path: PathSegment[], rules: ReferenceRules): void
   scanReferences(key, (token) => {
     if (reported || (token.kind === 'malformed' && !token.weftLike)) return;
     reported = true;
-    rules.issues.add(path, `references are allowed only in string values, not in keys: ${token.text}`, { key: true });
+    rules.issues.add(path, `references are allowed only in string values, not in keys: ${token.text}`, {
+      key: true,
+    });
   });
 }
 
-function checkToken(token: ReferenceToken, path: PathSegment[], mode: ReferenceMode, rules: ReferenceRules, field: string): void {
+function checkToken(
+  token: ReferenceToken,
+  path: PathSegment[],
+  mode: ReferenceMode,
+  rules: ReferenceRules,
+  field: string,
+): void {
   if (mode === 'code') {
     checkCodeToken(token, path, rules, field);
     return;
   }
   if (mode === 'static') {
     if (token.kind !== 'malformed' || token.weftLike) {
-      rules.issues.add(path, `references are not allowed in the workflow's env (${token.text}); set it in a step's env instead`);
+      rules.issues.add(
+        path,
+        `references are not allowed in the workflow's env (${token.text}); set it in a step's env instead`,
+      );
     }
     return;
   }
@@ -85,7 +104,10 @@ function checkToken(token: ReferenceToken, path: PathSegment[], mode: ReferenceM
     case 'item':
     case 'index':
       if (mode === 'foreach') {
-        rules.issues.add(path, `${token.text} cannot be used in foreach itself: the list must come from another step or be written out`);
+        rules.issues.add(
+          path,
+          `${token.text} cannot be used in foreach itself: the list must come from another step or be written out`,
+        );
       } else if (!rules.inForeach) {
         rules.issues.add(path, `${token.text} is only available in a step with foreach`);
       }
@@ -96,7 +118,12 @@ function checkToken(token: ReferenceToken, path: PathSegment[], mode: ReferenceM
   }
 }
 
-function checkCodeToken(token: ReferenceToken, path: PathSegment[], rules: ReferenceRules, field: string): void {
+function checkCodeToken(
+  token: ReferenceToken,
+  path: PathSegment[],
+  rules: ReferenceRules,
+  field: string,
+): void {
   if (token.kind === 'item' || token.kind === 'index') {
     // Outside foreach `${item}` is just a shell variable.
     if (rules.inForeach) {
@@ -115,11 +142,15 @@ function checkCodeToken(token: ReferenceToken, path: PathSegment[], rules: Refer
     `'${field}' is code, so references are not allowed there (${token.text}): pass the value through inputs ` +
       `(inputs: { ${name}: ${token.text} }) and read it from WEFT_INPUTS or INPUT_${name.toUpperCase()}`,
   );
-  rules.onGraphProblem();
 }
 
 function inputName(token: ReferenceToken): string {
-  const last = token.kind === 'step' ? (token.path.length > 1 ? token.path[token.path.length - 1] : token.stepId) : 'value';
+  const last =
+    token.kind === 'step'
+      ? token.path.length > 1
+        ? token.path[token.path.length - 1]
+        : token.stepId
+      : 'value';
   const name = last.replace(/[^A-Za-z0-9_]/g, '_');
   return /^[A-Za-z_]/.test(name) ? name : `value_${name}`;
 }

@@ -15,9 +15,12 @@ describe('parseDuration', () => {
     expect(parseDuration(value)).toBe(ms);
   });
 
-  it.each([['soon'], ['10 s'], ['-1s'], [-5], [1.5], ['1d'], [null], [true], [[]]])('rejects %j with what it expected', (value) => {
-    expect(parseDuration(value)).toMatch(/^expected a duration like "30s", "2m" or milliseconds, got /);
-  });
+  it.each([['soon'], ['10 s'], ['-1s'], [-5], [1.5], ['1d'], [null], [true], [[]]])(
+    'rejects %j with what it expected',
+    (value) => {
+      expect(parseDuration(value)).toMatch(/^expected a duration like "30s", "2m" or milliseconds, got /);
+    },
+  );
 
   it('quotes the bad value in the message', () => {
     expect(parseDuration('soon')).toBe('expected a duration like "30s", "2m" or milliseconds, got "soon"');

@@ -36,6 +36,8 @@ export class IssueList {
 
   /** The issues by line, then column; issues without a position first. */
   sorted(): ValidationIssue[] {
-    return [...this.#issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    return [...this.#issues].sort(
+      (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+    );
   }
 }

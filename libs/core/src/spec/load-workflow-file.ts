@@ -28,7 +28,13 @@ export async function loadWorkflowFile(file: string, options: LoadWorkflowFileOp
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : message;
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : message;
     throw new WorkflowError(`cannot read ${file}: ${reason}`);
   }
   const result = parseWorkflow(text, {

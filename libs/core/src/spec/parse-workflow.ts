@@ -13,6 +13,7 @@ import { didYouMean } from './suggest';
 import { validateStep } from './validate-step';
 import {
   DEFAULT_MAX_PARALLEL,
+  issueMessage,
   STEP_ID_PATTERN,
   WORKFLOW_FIELD_NAMES,
   type WorkflowField,
@@ -75,13 +76,17 @@ export function parseWorkflow(text: string, options: ParseWorkflowOptions): Pars
     onGraphProblem: () => (graphProblem = true),
   };
   const definitions: StepDefinition[] = [];
+  // Steps with other errors still take part in cycle detection, so every error shows at once.
+  const graphSteps: StepDefinition[] = [];
   steps.forEach((step, index) => {
     const definition = validateStep(step, index, context);
     if (definition) definitions.push(definition);
+    const skeleton = definition ?? graphSkeleton(step, index, stepIds);
+    if (skeleton) graphSteps.push(skeleton);
   });
 
   if (!graphProblem) {
-    for (const cycle of findCycles(buildGraph({ steps: definitions }))) {
+    for (const cycle of findCycles(buildGraph({ steps: graphSteps }))) {
       issues.add(['steps', stepIds.get(cycle[0]) ?? 0, 'needs'], formatCycle(cycle));
     }
   }
@@ -134,11 +139,16 @@ function checkTopLevel(raw: Record<string, unknown>, issues: IssueList): TopLeve
       valid.add(name);
       return result.data as z.output<(typeof workflowFields)[K]>;
     }
-    for (const issue of result.error.issues) issues.add([name, ...(issue.path as (string | number)[])], issue.message);
+    for (const issue of result.error.issues) {
+      issues.add([name, ...(issue.path as (string | number)[])], issueMessage(issue), {
+        key: issue.code === 'invalid_key',
+      });
+    }
     return undefined;
   };
 
-  if (!('steps' in raw)) issues.add(['steps'], 'missing required field \'steps\': a list of steps, each with an id and a type');
+  if (!('steps' in raw))
+    issues.add(['steps'], "missing required field 'steps': a list of steps, each with an id and a type");
   const maxParallel = field('maxParallel') ?? DEFAULT_MAX_PARALLEL;
   const pools = field('pools') ?? {};
   for (const [name, limit] of Object.entries(pools)) {
@@ -165,7 +175,30 @@ function checkTopLevel(raw: Record<string, unknown>, issues: IssueList): TopLeve
 }
 
 /** Maps each valid step id to the index of its first step; reports duplicates at the later ones. */
-function collectStepIds(steps: readonly unknown[], issues: IssueList, onGraphProblem: () => void): Map<string, number> {
+/** The dependencies of a step that failed validation: its `needs` and the references in its fields. */
+function graphSkeleton(raw: unknown, index: number, stepIds: ReadonlyMap<string, number>): StepDefinition | undefined {
+  if (!isRecord(raw) || typeof raw.id !== 'string' || stepIds.get(raw.id) !== index) return undefined;
+  const { id, needs, ...fields } = raw;
+  const listed = typeof needs === 'string' ? [needs] : Array.isArray(needs) ? needs : [];
+  return {
+    id,
+    type: String(fields.type),
+    index,
+    needs: listed.filter((need): need is string => typeof need === 'string' && stepIds.has(need)),
+    inputs: {},
+    retries: 0,
+    retryDelayMs: 0,
+    continueOnError: false,
+    env: {},
+    config: fields,
+  };
+}
+
+function collectStepIds(
+  steps: readonly unknown[],
+  issues: IssueList,
+  onGraphProblem: () => void,
+): Map<string, number> {
   const ids = new Map<string, number>();
   steps.forEach((step, index) => {
     const id = isRecord(step) ? step.id : undefined;

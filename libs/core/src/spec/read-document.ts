@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { ValidationIssue } from '../errors/workflow-validation.error';
-import { SourceMap } from './source-map';
+import { findJsonSyntaxError, scanJson } from './scan-json';
+import { type ParsedSource, SourceMap } from './source-map';
 
 /** The text formats a workflow is written in. */
 export type WorkflowFormat = 'yaml' | 'json';
@@ -28,50 +29,62 @@ export function detectFormat(text: string, fileName?: string, format?: WorkflowF
   return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
 }
 
-const JSON_POSITION = /at position (\d+)/;
 /** More aliases than this in one document is treated as an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
 
 /** Parses YAML or JSON text, keeping source positions for every node. Never throws on bad input. */
 export function readDocument(text: string, format: WorkflowFormat): SourceDocument {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const sourceMap = new SourceMap(document, lines);
-  const issue = (error: YAMLError, prefix = ''): ValidationIssue => ({
-    path: '',
-    ...sourceMap.at(error.pos[0]),
-    message: prefix + firstLine(error.message),
-  });
+  const parse = (): ParsedSource => {
+    const lines = new LineCounter();
+    return {
+      document: parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }),
+      lines,
+    };
+  };
 
   if (format === 'json') {
+    // JSON.parse is fast; the YAML parser (for positions) only runs when there is something to report.
+    const sourceMap = new SourceMap(parse);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      const message = (error as Error).message;
-      const offset = JSON_POSITION.exec(message)?.[1];
-      const yamlError = document.errors[0];
-      const position =
-        offset !== undefined
-          ? sourceMap.at(Number(offset))
-          : /end of JSON input/.test(message)
-            ? sourceMap.at(text.length)
-            : yamlError
-              ? sourceMap.at(yamlError.pos[0])
-              : undefined;
-      return { format, value: undefined, sourceMap, issues: [{ path: '', ...position, message: `invalid JSON: ${message}` }] };
+      const found = findJsonSyntaxError(text);
+      const position = found ? sourceMap.at(found.offset) : undefined;
+      const message = found ? found.message : firstLine((error as Error).message);
+      return {
+        format,
+        value: undefined,
+        sourceMap,
+        issues: [{ path: '', ...position, message: `invalid JSON: ${message}` }],
+      };
     }
-    // JSON.parse silently keeps the last of duplicate keys; the YAML parser reports them.
-    const duplicates = document.errors.filter((error) => error.code === 'DUPLICATE_KEY');
-    return { format, value, sourceMap, issues: duplicates.map((error) => issue(error, 'invalid JSON: ')) };
+    // JSON.parse silently keeps the last of duplicate keys.
+    const issues = scanJson(text).duplicateKeys.map(({ offset, key }) => ({
+      path: '',
+      ...sourceMap.at(offset),
+      message: `invalid JSON: duplicate key ${JSON.stringify(key)}; each key may appear once per object`,
+    }));
+    return { format, value, sourceMap, issues };
   }
 
-  const problems = [...document.errors, ...document.warnings].map((error) => issue(error, 'invalid YAML: '));
+  const parsed = parse();
+  const sourceMap = new SourceMap(() => parsed);
+  const problems = [...parsed.document.errors, ...parsed.document.warnings].map((error): ValidationIssue => ({
+    path: '',
+    ...sourceMap.at(error.pos[0]),
+    message: `invalid YAML: ${firstLine(error.message)}`,
+  }));
   if (problems.length > 0) return { format, value: undefined, sourceMap, issues: problems };
   try {
-    return { format, value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), sourceMap, issues: [] };
+    return { format, value: parsed.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), sourceMap, issues: [] };
   } catch (error) {
-    return { format, value: undefined, sourceMap, issues: [{ path: '', message: `invalid YAML: ${(error as Error).message}` }] };
+    return {
+      format,
+      value: undefined,
+      sourceMap,
+      issues: [{ path: '', message: `invalid YAML: ${(error as Error).message}` }],
+    };
   }
 }
 

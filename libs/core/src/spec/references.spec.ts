@@ -9,7 +9,10 @@ import {
   stepReferences,
 } from './references';
 
-function scope(steps: Record<string, { status: string; outputs: unknown }>, extra: Partial<ReferenceScope> = {}): ReferenceScope {
+function scope(
+  steps: Record<string, { status: string; outputs: unknown }>,
+  extra: Partial<ReferenceScope> = {},
+): ReferenceScope {
   return { step: (id) => steps[id], ...extra };
 }
 
@@ -21,7 +24,9 @@ function tokens(text: string): ReferenceToken[] {
 
 describe('scanReferences', () => {
   it('classifies step, item and index references', () => {
-    expect(tokens('${steps.a.outputs} ${steps.b-2.outputs.x.0} ${steps.c.status} ${item.name} ${index}')).toEqual([
+    expect(
+      tokens('${steps.a.outputs} ${steps.b-2.outputs.x.0} ${steps.c.status} ${item.name} ${index}'),
+    ).toEqual([
       { kind: 'step', stepId: 'a', path: ['outputs'], text: '${steps.a.outputs}' },
       { kind: 'step', stepId: 'b-2', path: ['outputs', 'x', '0'], text: '${steps.b-2.outputs.x.0}' },
       { kind: 'step', stepId: 'c', path: ['status'], text: '${steps.c.status}' },
@@ -30,23 +35,38 @@ describe('scanReferences', () => {
     ]);
   });
 
-  it.each([['${steps.}'], ['${steps.a}'], ['${steps.a.output}'], ['${steps.a.status.x}'], ['${item.}'], ['${index.x}']])(
-    'marks %s as a malformed Weft reference',
-    (text) => {
-      expect(tokens(text)).toEqual([expect.objectContaining({ kind: 'malformed', weftLike: true })]);
-      expect((tokens(text)[0] as { reason: string }).reason).toMatch(/^malformed reference .*expected \$\{steps\.<id>\.outputs\}/);
-    },
-  );
+  it.each([
+    ['${steps.}'],
+    ['${steps.a}'],
+    ['${steps.a.output}'],
+    ['${steps.a.status.x}'],
+    ['${item.}'],
+    ['${index.x}'],
+  ])('marks %s as a malformed Weft reference', (text) => {
+    expect(tokens(text)).toEqual([expect.objectContaining({ kind: 'malformed', weftLike: true })]);
+    expect((tokens(text)[0] as { reason: string }).reason).toMatch(
+      /^malformed reference .*expected \$\{steps\.<id>\.outputs\}/,
+    );
+  });
 
   it('marks other ${…} as unknown, not Weft-like (a shell variable in code)', () => {
     expect(tokens('${foo}')).toEqual([
-      expect.objectContaining({ kind: 'malformed', weftLike: false, reason: expect.stringMatching(/^unknown reference \$\{foo\}/) }),
+      expect.objectContaining({
+        kind: 'malformed',
+        weftLike: false,
+        reason: expect.stringMatching(/^unknown reference \$\{foo\}/),
+      }),
     ]);
   });
 
   it('reports an unterminated ${ as malformed', () => {
     expect(tokens('x ${steps.a.outputs')).toEqual([
-      expect.objectContaining({ kind: 'malformed', text: '${steps.a.outputs', weftLike: true, reason: expect.stringMatching(/unterminated/) }),
+      expect.objectContaining({
+        kind: 'malformed',
+        text: '${steps.a.outputs',
+        weftLike: true,
+        reason: expect.stringMatching(/unterminated/),
+      }),
     ]);
   });
 
@@ -72,6 +92,27 @@ describe('findReferences', () => {
   });
 });
 
+describe('findReferences on edge cases', () => {
+  it('agrees with scanReferences: escaped and malformed references are not step references', () => {
+    const strings = [
+      '$${steps.a.outputs}',
+      '${steps.a.outputs.}',
+      '${steps.a.outputz}',
+      '${steps.1a.status}',
+      '${steps.a}',
+      '${steps.a.status} and ${steps.b.outputs.x-y.0}',
+    ];
+    const expected = strings.flatMap((text) => tokens(text).filter((token) => token.kind === 'step'));
+    expect(findReferences(strings)).toEqual(
+      expected.map(({ stepId, path, text }) => ({ stepId, path, text })),
+    );
+    expect(findReferences(strings)).toEqual([
+      { stepId: 'a', path: ['status'], text: '${steps.a.status}' },
+      { stepId: 'b', path: ['outputs', 'x-y', '0'], text: '${steps.b.outputs.x-y.0}' },
+    ]);
+  });
+});
+
 describe('stepReferences', () => {
   it('lists steps referenced from inputs, if, foreach, env and config, deduped in first-seen order', () => {
     const refs = stepReferences({
@@ -91,7 +132,10 @@ describe('stepReferences', () => {
 
 describe('resolveValue', () => {
   const run = scope({
-    fetch: { status: 'succeeded', outputs: { user: { name: 'Ada', tags: ['x', 'y'] }, count: 3, none: null } },
+    fetch: {
+      status: 'succeeded',
+      outputs: { user: { name: 'Ada', tags: ['x', 'y'] }, count: 3, none: null },
+    },
   });
 
   it('gives a whole reference its JSON value', () => {
@@ -110,14 +154,19 @@ describe('resolveValue', () => {
   });
 
   it('interpolates references inside longer strings as text', () => {
-    expect(resolveValue('hi ${steps.fetch.outputs.user.name} (${steps.fetch.outputs.count})', run)).toBe('hi Ada (3)');
+    expect(resolveValue('hi ${steps.fetch.outputs.user.name} (${steps.fetch.outputs.count})', run)).toBe(
+      'hi Ada (3)',
+    );
     expect(resolveValue('tags=${steps.fetch.outputs.user.tags}', run)).toBe('tags=["x","y"]');
     expect(resolveValue('[${steps.fetch.outputs.nope}]', run)).toBe('[]');
     expect(resolveValue('status: ${steps.fetch.status}', run)).toBe('status: succeeded');
   });
 
   it('recurses into objects and arrays without mutating them', () => {
-    const input = Object.freeze({ list: Object.freeze(['${steps.fetch.outputs.count}', 7, true, null]), plain: 'x' });
+    const input = Object.freeze({
+      list: Object.freeze(['${steps.fetch.outputs.count}', 7, true, null]),
+      plain: 'x',
+    });
     expect(resolveValue(input, run)).toEqual({ list: [3, 7, true, null], plain: 'x' });
     expect(input.list[0]).toBe('${steps.fetch.outputs.count}');
   });
@@ -138,7 +187,9 @@ describe('resolveValue', () => {
   });
 
   it('turns the escape $${ into a literal ${', () => {
-    expect(resolveValue('$${steps.fetch.outputs} ${steps.fetch.outputs.count}', run)).toBe('${steps.fetch.outputs} 3');
+    expect(resolveValue('$${steps.fetch.outputs} ${steps.fetch.outputs.count}', run)).toBe(
+      '${steps.fetch.outputs} 3',
+    );
   });
 
   it('does not unescape $${ inside substituted values', () => {

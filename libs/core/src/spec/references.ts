@@ -108,39 +108,82 @@ export function scanReferences(
   }
 }
 
-/** Every string in `value` (objects and arrays searched recursively; keys excluded), with its path. */
-export function forEachString(
-  value: unknown,
-  visit: (text: string, path: (string | number)[]) => void,
-  path: (string | number)[] = [],
-): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((entry, i) => forEachString(entry, visit, [...path, i]));
-  else if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
-      forEachString((value as Record<string, unknown>)[key], visit, [...path, key]);
-    }
-  }
-}
-
 /** The step references (`${steps.<id>…}`) in the strings of `value`, searched recursively. */
 export function findReferences(value: unknown): StepReference[] {
   const found: StepReference[] = [];
-  collectStepIds(value, (token) => found.push({ stepId: token.stepId, path: token.path, text: token.text }));
+  collectStepIds(value, (stepId, start, end, text) => {
+    const reference = text.slice(start, end);
+    found.push({
+      stepId,
+      path: reference.slice(PREFIX.length + stepId.length + 1, -1).split('.'),
+      text: reference,
+    });
+  });
   return found;
 }
 
-function collectStepIds(value: unknown, add: (token: StepReference) => void): void {
+const PREFIX = '${steps.';
+
+function isIdChar(code: number, first: boolean): boolean {
+  return (
+    (code >= 65 && code <= 90) || // A-Z
+    (code >= 97 && code <= 122) || // a-z
+    code === 95 || // _
+    (!first && ((code >= 48 && code <= 57) || code === 45)) // 0-9 -
+  );
+}
+
+/**
+ * Calls `add` for each valid `${steps.<id>.status}` / `${steps.<id>.outputs[.<key>…]}` in `text`
+ * (not escaped with `$${`). Hand-written rather than a regex: it runs for every string of every
+ * step when the graph of a 100,000-step workflow is built.
+ */
+function scanStepReferences(text: string, add: (stepId: string, start: number, end: number) => void): void {
+  let start = text.indexOf(PREFIX);
+  while (start !== -1) {
+    const next = text.indexOf(PREFIX, start + PREFIX.length);
+    const end = matchStepReference(text, start + PREFIX.length);
+    if (end !== -1 && !(start > 0 && text.charCodeAt(start - 1) === 36)) {
+      add(text.slice(start + PREFIX.length, text.indexOf('.', start + PREFIX.length)), start, end);
+    }
+    start = next;
+  }
+}
+
+/** Matches `<id>.status}` or `<id>.outputs(.<key>)*}` at `i`; returns the offset after `}` or -1. */
+function matchStepReference(text: string, i: number): number {
+  if (!isIdChar(text.charCodeAt(i), true)) return -1;
+  i++;
+  while (isIdChar(text.charCodeAt(i), false)) i++;
+  if (text.charCodeAt(i) !== 46 /* . */) return -1;
+  i++;
+  if (text.startsWith('status}', i)) return i + 7;
+  if (!text.startsWith('outputs', i)) return -1;
+  i += 7;
+  for (;;) {
+    const code = text.charCodeAt(i);
+    if (code === 125 /* } */) return i + 1;
+    if (code !== 46) return -1;
+    i++;
+    if (!isIdChar(text.charCodeAt(i), false)) return -1;
+    while (isIdChar(text.charCodeAt(i), false)) i++;
+  }
+}
+
+function collectStepIds(
+  value: unknown,
+  add: (stepId: string, start: number, end: number, text: string) => void,
+): void {
   if (typeof value === 'string') {
-    if (value.length > 2 && value.includes('${')) {
-      scanReferences(value, (token) => {
-        if (token.kind === 'step') add(token);
-      });
+    if (value.length > 16 && value.includes(PREFIX)) {
+      scanStepReferences(value, (stepId, start, end) => add(stepId, start, end, value));
     }
   } else if (Array.isArray(value)) {
     for (const entry of value) collectStepIds(entry, add);
   } else if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) collectStepIds((value as Record<string, unknown>)[key], add);
+    for (const key in value) {
+      if (Object.hasOwn(value, key)) collectStepIds((value as Record<string, unknown>)[key], add);
+    }
   }
 }
 
@@ -166,17 +209,18 @@ export function conditionReferences(node: ExpressionNode, add: (stepId: string) 
  * Every step id a step refers to from its `inputs`, `if`, `foreach`, `env` and type-specific fields,
  * deduplicated, in first-seen order. (`needs` is not included.)
  */
-export function stepReferences(step: Pick<StepDefinition, 'inputs' | 'if' | 'foreach' | 'env' | 'config'>): string[] {
+export function stepReferences(
+  step: Pick<StepDefinition, 'inputs' | 'if' | 'foreach' | 'env' | 'config'>,
+): string[] {
   const seen = new Set<string>();
   const add = (stepId: string): void => {
     seen.add(stepId);
   };
-  const addToken = (token: StepReference): void => add(token.stepId);
-  collectStepIds(step.inputs, addToken);
+  collectStepIds(step.inputs, add);
   if (step.if) conditionReferences(step.if.ast, add);
-  collectStepIds(step.foreach, addToken);
-  collectStepIds(step.env, addToken);
-  collectStepIds(step.config, addToken);
+  collectStepIds(step.foreach, add);
+  collectStepIds(step.env, add);
+  collectStepIds(step.config, add);
   return [...seen];
 }
 
@@ -196,7 +240,12 @@ function walk(start: unknown, path: readonly string[], from: number): unknown {
   for (let i = from; i < path.length; i++) {
     const key = path[i];
     if (Array.isArray(current) && DIGITS.test(key)) current = current[Number(key)];
-    else if (typeof current === 'object' && current !== null && !Array.isArray(current) && Object.hasOwn(current, key)) {
+    else if (
+      typeof current === 'object' &&
+      current !== null &&
+      !Array.isArray(current) &&
+      Object.hasOwn(current, key)
+    ) {
       current = (current as Record<string, unknown>)[key];
     } else return null;
   }

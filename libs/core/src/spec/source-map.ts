@@ -22,16 +22,29 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-/** Finds where a document path was written, using the ranges the `yaml` parser kept. */
+/** A parsed document with the line starts of its text. */
+export interface ParsedSource {
+  readonly document: Document;
+  readonly lines: LineCounter;
+}
+
+/**
+ * Finds where a document path was written, using the ranges the `yaml` parser kept. The parse may
+ * be deferred (`load` runs at the first lookup): JSON documents are only parsed for positions when
+ * there is something to report.
+ */
 export class SourceMap {
-  constructor(
-    private readonly document: Document | undefined,
-    private readonly lines: LineCounter,
-  ) {}
+  #source: ParsedSource | undefined;
+
+  constructor(private readonly load: () => ParsedSource) {}
+
+  get #parsed(): ParsedSource {
+    return (this.#source ??= this.load());
+  }
 
   /** Position of a character offset. */
   at(offset: number): SourcePosition {
-    const { line, col } = this.lines.linePos(offset);
+    const { line, col } = this.#parsed.lines.linePos(offset);
     return { line, column: col };
   }
 
@@ -40,7 +53,7 @@ export class SourceMap {
    * not exist (a missing field), the position of the closest ancestor that does.
    */
   locate(path: readonly PathSegment[], options: { key?: boolean } = {}): SourcePosition | undefined {
-    let node: unknown = this.document?.contents;
+    let node: unknown = this.#parsed.document.contents;
     let best: Node | undefined = isNode(node) ? node : undefined;
     for (let i = 0; i < path.length && node; i++) {
       const segment = path[i];

@@ -16,8 +16,15 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
   return previous[b.length];
 }
 
-/** The candidate closest to `name` within `maxDistance` edits (first one on ties), if any. */
-export function closestMatch(name: string, candidates: Iterable<string>, maxDistance = 2): string | undefined {
+/**
+ * The candidate closest to `name` within `maxDistance` edits (first one on ties), if any. By default
+ * 2 edits, fewer for short names so `zz` does not suggest `a`.
+ */
+export function closestMatch(
+  name: string,
+  candidates: Iterable<string>,
+  maxDistance = Math.min(2, Math.floor(name.length / 2)),
+): string | undefined {
   let best: string | undefined;
   let bestDistance = maxDistance + 1;
   for (const candidate of candidates) {

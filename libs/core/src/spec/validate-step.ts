@@ -12,7 +12,13 @@ import type { IssueList } from './issue-list';
 import { conditionReferences, scanReferences } from './references';
 import type { PathSegment } from './source-map';
 import { didYouMean, listNames } from './suggest';
-import { DEFAULT_RETRY_DELAY_MS, STEP_FIELD_NAMES, type StepField, stepFields } from './workflow.schema';
+import {
+  DEFAULT_RETRY_DELAY_MS,
+  issueMessage,
+  STEP_FIELD_NAMES,
+  type StepField,
+  stepFields,
+} from './workflow.schema';
 import type { StepDefinition } from './workflow.types';
 
 /** What every step of one document is checked against. */
@@ -38,7 +44,11 @@ const COMMON_FIELDS = new Set<string>(STEP_FIELD_NAMES);
  * @returns the normalized step — built from whatever was valid, so the graph can still be checked
  *   for cycles — or undefined when the entry is not a step at all.
  */
-export function validateStep(raw: unknown, index: number, context: StepValidationContext): StepDefinition | undefined {
+export function validateStep(
+  raw: unknown,
+  index: number,
+  context: StepValidationContext,
+): StepDefinition | undefined {
   const { issues } = context;
   const at: PathSegment[] = ['steps', index];
   if (!isRecord(raw)) {
@@ -57,7 +67,11 @@ export function validateStep(raw: unknown, index: number, context: StepValidatio
     if (!(name in common)) return undefined;
     const result = stepFields[name].safeParse(common[name], { reportInput: true });
     if (result.success) return result.data as z.output<(typeof stepFields)[K]>;
-    for (const issue of result.error.issues) issues.add([...at, name, ...(issue.path as PathSegment[])], issue.message);
+    for (const issue of result.error.issues) {
+      issues.add([...at, name, ...(issue.path as PathSegment[])], issueMessage(issue), {
+        key: issue.code === 'invalid_key',
+      });
+    }
     return undefined;
   };
 
@@ -89,7 +103,9 @@ export function validateStep(raw: unknown, index: number, context: StepValidatio
   const needs = [...new Set(parsedNeeds ?? [])];
   const needsValue = common.needs;
   needs.forEach((need) => {
-    const position = Array.isArray(needsValue) ? [...at, 'needs', needsValue.indexOf(need)] : [...at, 'needs'];
+    const position = Array.isArray(needsValue)
+      ? [...at, 'needs', needsValue.indexOf(need)]
+      : [...at, 'needs'];
     checkStepId(need, position, rules);
   });
 
@@ -186,24 +202,21 @@ function checkConfig(
   context: StepValidationContext,
 ): Record<string, unknown> {
   const { issues } = context;
-  const codeFields = new Set(handler.codeFields ?? []);
+  const { codeFields, shape } = handlerFields(handler);
   for (const [key, value] of Object.entries(rawConfig)) {
     checkReferences(value, [...at, key], codeFields.has(key) ? 'code' : 'value', rules);
   }
 
-  const shape = schemaFields(handler.configSchema);
-  const allowed = (): string => [...STEP_FIELD_NAMES, ...(shape ?? [])].join(', ');
+  const candidates = (): string[] => [...STEP_FIELD_NAMES, ...(shape ?? [])];
   const unknownField = (key: string): void => {
-    const candidates = [...STEP_FIELD_NAMES, ...(shape ?? [])];
     issues.add(
       [...at, key],
-      `unknown field '${key}' for a step of type '${handler.name}'${didYouMean(key, candidates)}; allowed fields: ${allowed()}`,
+      `unknown field '${key}' for a step of type '${handler.name}'${didYouMean(key, candidates())}; allowed fields: ${candidates().join(', ')}`,
       { key: true },
     );
   };
   if (shape) {
-    const known = new Set(shape);
-    for (const key of Object.keys(rawConfig)) if (!known.has(key)) unknownField(key);
+    for (const key of Object.keys(rawConfig)) if (!shape.has(key)) unknownField(key);
   }
 
   const result = handler.configSchema.safeParse(rawConfig, { reportInput: true });
@@ -217,8 +230,8 @@ function checkConfig(
       const message =
         issue.code === 'invalid_type'
           ? `expected ${issue.expected}, got ${describeValue((issue as { input?: unknown }).input)}`
-          : issue.message;
-      issues.add(where, message);
+          : issueMessage(issue);
+      issues.add(where, message, { key: issue.code === 'invalid_key' });
     }
   }
   const config = result.success && isRecord(result.data) ? result.data : rawConfig;
@@ -226,9 +239,20 @@ function checkConfig(
   return config;
 }
 
-function schemaFields(schema: unknown): string[] | undefined {
-  const shape = (schema as { shape?: unknown } | undefined)?.shape;
-  return isRecord(shape) ? Object.keys(shape) : undefined;
+const fieldsCache = new WeakMap<StepTypeHandler<any>, { codeFields: Set<string>; shape?: Set<string> }>();
+
+/** A step type's code fields, and its schema's field names when the schema is an object. */
+function handlerFields(handler: StepTypeHandler<any>): { codeFields: Set<string>; shape?: Set<string> } {
+  let fields = fieldsCache.get(handler);
+  if (!fields) {
+    const shape = (handler.configSchema as { shape?: unknown } | undefined)?.shape;
+    fields = {
+      codeFields: new Set(handler.codeFields ?? []),
+      shape: isRecord(shape) ? new Set(Object.keys(shape)) : undefined,
+    };
+    fieldsCache.set(handler, fields);
+  }
+  return fields;
 }
 
 /** Each path field must name an existing file inside the workflow's folder. */
@@ -244,7 +268,9 @@ function checkPathFields(
       typeof value === 'string'
         ? [[value, [...at, name]]]
         : Array.isArray(value)
-          ? value.flatMap((entry, i): [string, PathSegment[]][] => (typeof entry === 'string' ? [[entry, [...at, name, i]]] : []))
+          ? value.flatMap((entry, i): [string, PathSegment[]][] =>
+              typeof entry === 'string' ? [[entry, [...at, name, i]]] : [],
+            )
           : [];
     for (const [relative, where] of paths) {
       if (relative.includes('${')) continue; // resolved at run time
@@ -275,5 +301,8 @@ function checkPath(value: string, field: string, rootDir: string): string | unde
 
 function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
-  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+  return (
+    relative === '' ||
+    (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+  );
 }

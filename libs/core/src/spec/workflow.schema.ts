@@ -21,17 +21,39 @@ function expected(what: string) {
   return { error: (issue: { input?: unknown }) => `${what}, got ${describeValue(issue.input)}` };
 }
 
+/** Like {@link expected}, for the container's own type only (key and value issues keep theirs). */
+function expectedType(what: string) {
+  return {
+    error: (issue: { code?: string; input?: unknown }) =>
+      issue.code === 'invalid_type' ? `${what}, got ${describeValue(issue.input)}` : undefined,
+  };
+}
+
+/** A zod issue as one message; a bad record key gives the key schema's message. */
+export function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues[0].message;
+  return issue.message;
+}
+
 function intFrom(min: number, max: number) {
   const message = expected(`must be an integer from ${min} to ${max}`);
   return z.number(message).int(message).min(min, message).max(max, message);
 }
 
-const scalar = z.union([z.string(), z.number(), z.boolean()], expected('expected a string, number or boolean'));
+const scalar = z.union(
+  [z.string(), z.number(), z.boolean()],
+  expected('expected a string, number or boolean'),
+);
 
 const envMap = z.record(
-  z.string().regex(ENV_NAME_PATTERN, expected('expected an environment variable name like REGION (letters, digits, _)')),
+  z
+    .string()
+    .regex(
+      ENV_NAME_PATTERN,
+      expected('expected an environment variable name like REGION (letters, digits, _)'),
+    ),
   scalar,
-  expected('expected a mapping of variable names to values'),
+  expectedType('expected a mapping of variable names to values'),
 );
 
 const duration = z.unknown().transform((value, context) => {
@@ -53,25 +75,34 @@ export const workflowFields = {
   pools: z.record(
     z.string().regex(STEP_ID_PATTERN, expected('expected a pool name (letters, digits, _ and -)')),
     intFrom(1, MAX_PARALLEL_LIMIT),
-    expected('expected a mapping of pool names to limits, like { cpu: 2 }'),
+    expectedType('expected a mapping of pool names to limits, like { cpu: 2 }'),
   ),
-  env: envMap.transform((env) => Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)]))),
+  env: envMap.transform((env) =>
+    Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)])),
+  ),
   failFast: z.boolean(expected('expected true or false')),
-  steps: z.array(z.unknown(), expected('expected a list of steps')).min(1, expected('expected at least one step')),
+  steps: z
+    .array(z.unknown(), expected('expected a list of steps'))
+    .min(1, expected('expected at least one step')),
 } as const;
 
 /** Schemas of the step fields every step type shares (`if` and `foreach` are checked by hand). */
 export const stepFields = {
-  id: z.string(expected('expected a step id')).regex(
-    STEP_ID_PATTERN,
-    expected('expected a step id of letters, digits, _ and - that starts with a letter or _'),
-  ),
+  id: z
+    .string(expected('expected a step id'))
+    .regex(
+      STEP_ID_PATTERN,
+      expected('expected a step id of letters, digits, _ and - that starts with a letter or _'),
+    ),
   type: z.string(expected('expected the name of a step type')),
   needs: z
     .union([z.string(), z.array(z.string())], expected('expected a step id or a list of step ids'))
     .transform((needs) => (typeof needs === 'string' ? [needs] : needs)),
-  inputs: z.record(z.string(), z.unknown(), expected('expected a mapping of input names to values')),
-  if: z.union([z.string(), z.boolean()], expected('expected a condition such as "steps.check.outputs.ok == true"')),
+  inputs: z.record(z.string(), z.unknown(), expectedType('expected a mapping of input names to values')),
+  if: z.union(
+    [z.string(), z.boolean()],
+    expected('expected a condition such as "steps.check.outputs.ok == true"'),
+  ),
   foreach: z.unknown(),
   timeout: duration,
   retries: intFrom(0, MAX_RETRIES),

@@ -17,7 +17,10 @@ function syntaxError(source: string): ConditionSyntaxError {
 const run: ReferenceScope = {
   step: (id) =>
     ({
-      check: { status: 'succeeded', outputs: { mode: 'full', n: 3, ok: true, empty: '', list: [1, 2], obj: { a: 1 } } },
+      check: {
+        status: 'succeeded',
+        outputs: { mode: 'full', n: 3, ok: true, empty: '', list: [1, 2], obj: { a: 1 } },
+      },
       broken: { status: 'failed', outputs: {} },
     })[id],
 };
@@ -38,7 +41,11 @@ describe('parseCondition', () => {
       stepId: 'check',
       path: ['outputs', 'mode'],
     });
-    expect(parseCondition('steps.a-b.status').ast).toEqual({ kind: 'reference', stepId: 'a-b', path: ['status'] });
+    expect(parseCondition('steps.a-b.status').ast).toEqual({
+      kind: 'reference',
+      stepId: 'a-b',
+      path: ['status'],
+    });
   });
 
   it('accepts the ${…} form of a reference', () => {
@@ -69,7 +76,12 @@ describe('parseCondition', () => {
         kind: 'binary',
         operator: '&&',
         left: { kind: 'literal', value: null },
-        right: { kind: 'binary', operator: '<', left: { kind: 'literal', value: 1 }, right: { kind: 'literal', value: 2 } },
+        right: {
+          kind: 'binary',
+          operator: '<',
+          left: { kind: 'literal', value: 1 },
+          right: { kind: 'literal', value: 2 },
+        },
       },
     });
   });
@@ -80,24 +92,36 @@ describe('parseCondition', () => {
   });
 
   it.each([
-    ['(true && false', "expected ')' at column 15 to close the '(' at column 1, got 'the end of the condition'", 15],
+    [
+      '(true && false',
+      "expected ')' at column 15 to close the '(' at column 1, got 'the end of the condition'",
+      15,
+    ],
     ['true &&', 'expected a value', 8],
     ['', 'expected a condition at column 1', 1],
     ['   ', 'expected a condition at column 4', 4],
-    ['true false', 'expected an operator (== != < <= > >= && ||) or the end of the condition, got \'false\' at column 6', 6],
+    [
+      'true false',
+      "expected an operator (== != < <= > >= && ||) or the end of the condition, got 'false' at column 6",
+      6,
+    ],
     ["steps.a.outputs = 'x'", "unexpected character '=' (use '==' to compare) at column 17", 17],
     ['true & false', "unexpected character '&' (use '&&') at column 6", 6],
     ['steps.a', 'expected a reference like steps.<id>.outputs.<key> or steps.<id>.status', 1],
     ['steps.a.foo', 'expected a reference like', 1],
     ['steps.a.outputs.', "expected a name after '.' at column 17", 17],
     ['mode == full', "unknown name 'mode'", 1],
-    ["'open", 'expected a closing \' for the string that starts at column 1', 1],
-    ["'a\\q'", "expected one of", 3],
+    ["'open", "expected a closing ' for the string that starts at column 1", 1],
+    ["'a\\q'", 'expected one of', 3],
     ['1 < 2 < 3', 'comparisons do not chain', 7],
     ['$steps', "expected '{' after '$' at column 2", 2],
     ['${steps.a.outputs', "expected '}' to close", 1],
     ['${a b}', 'expected a reference like ${steps.<id>.outputs.<key>}', 1],
-    [')', "expected a value (a string, a number, true, false, null, steps.<id>.outputs… or steps.<id>.status), '!' or '(', got ')' at column 1", 1],
+    [
+      ')',
+      "expected a value (a string, a number, true, false, null, steps.<id>.outputs… or steps.<id>.status), '!' or '(', got ')' at column 1",
+      1,
+    ],
     ['#', "unexpected character '#' at column 1", 1],
   ])('rejects %j: %s (column %d)', (source, message, column) => {
     const error = syntaxError(source);
@@ -110,7 +134,9 @@ describe('parseCondition', () => {
   it(`accepts nesting up to ${MAX_CONDITION_DEPTH} levels and rejects deeper`, () => {
     const nested = (depth: number) => '('.repeat(depth) + 'true' + ')'.repeat(depth);
     expect(parseCondition(nested(MAX_CONDITION_DEPTH)).ast).toEqual({ kind: 'literal', value: true });
-    expect(syntaxError(nested(MAX_CONDITION_DEPTH + 1)).message).toMatch(/nests deeper than 100 levels at column 101/);
+    expect(syntaxError(nested(MAX_CONDITION_DEPTH + 1)).message).toMatch(
+      /nests deeper than 100 levels at column 101/,
+    );
     expect(syntaxError('!'.repeat(MAX_CONDITION_DEPTH + 1) + 'true').message).toMatch(/nests deeper/);
     expect(evaluate('!'.repeat(MAX_CONDITION_DEPTH) + 'true')).toBe(true);
   });
@@ -147,7 +173,11 @@ describe('evaluateCondition', () => {
 
   it('compares lists and mappings by content', () => {
     const scope: ReferenceScope = {
-      step: (id) => ({ a: { status: 'succeeded', outputs: { l: [1, { x: 2 }], o: { k: 'v' } } }, b: { status: 'succeeded', outputs: { l: [1, { x: 2 }], o: { k: 'v' }, o2: { j: 'v' }, l2: [1] } } })[id],
+      step: (id) =>
+        ({
+          a: { status: 'succeeded', outputs: { l: [1, { x: 2 }], o: { k: 'v' } } },
+          b: { status: 'succeeded', outputs: { l: [1, { x: 2 }], o: { k: 'v' }, o2: { j: 'v' }, l2: [1] } },
+        })[id],
     };
     expect(evaluate('steps.a.outputs.l == steps.b.outputs.l', scope)).toBe(true);
     expect(evaluate('steps.a.outputs.o == steps.b.outputs.o', scope)).toBe(true);
@@ -168,7 +198,9 @@ describe('evaluateCondition', () => {
       `cannot evaluate number 3 < string "a" in condition "steps.check.outputs.n < 'a'": '<' compares two numbers or two strings`,
     );
     expect(() => evaluate('steps.check.outputs.missing >= 1')).toThrow(/null >= number 1/);
-    expect(() => evaluate('steps.check.outputs.list > steps.check.outputs.obj')).toThrow(/a list > a mapping/);
+    expect(() => evaluate('steps.check.outputs.list > steps.check.outputs.obj')).toThrow(
+      /a list > a mapping/,
+    );
   });
 
   it('short-circuits && and ||', () => {

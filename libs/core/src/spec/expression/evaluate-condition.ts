@@ -28,14 +28,17 @@ function evaluate(node: ExpressionNode, scope: ReferenceScope, source: string): 
       return !truthy(evaluate(node.operand, scope, source));
     case 'binary': {
       const { operator } = node;
-      if (operator === '&&') return truthy(evaluate(node.left, scope, source)) && truthy(evaluate(node.right, scope, source));
-      if (operator === '||') return truthy(evaluate(node.left, scope, source)) || truthy(evaluate(node.right, scope, source));
+      if (operator === '&&')
+        return truthy(evaluate(node.left, scope, source)) && truthy(evaluate(node.right, scope, source));
+      if (operator === '||')
+        return truthy(evaluate(node.left, scope, source)) || truthy(evaluate(node.right, scope, source));
       const left = evaluate(node.left, scope, source);
       const right = evaluate(node.right, scope, source);
       if (operator === '==') return jsonEqual(left, right);
       if (operator === '!=') return !jsonEqual(left, right);
       const comparable =
-        (typeof left === 'number' && typeof right === 'number') || (typeof left === 'string' && typeof right === 'string');
+        (typeof left === 'number' && typeof right === 'number') ||
+        (typeof left === 'string' && typeof right === 'string');
       if (!comparable) {
         throw new ConditionEvaluationError(
           `cannot evaluate ${show(left)} ${operator} ${show(right)} in condition "${source}": ` +
@@ -61,7 +64,14 @@ function evaluate(node: ExpressionNode, scope: ReferenceScope, source: string): 
 
 /** Truthiness of a condition value: false, null, 0, NaN and '' are false; all else is true. */
 export function truthy(value: unknown): boolean {
-  return !(value === false || value === null || value === undefined || value === 0 || value === '' || Number.isNaN(value));
+  return !(
+    value === false ||
+    value === null ||
+    value === undefined ||
+    value === 0 ||
+    value === '' ||
+    Number.isNaN(value)
+  );
 }
 
 function jsonEqual(a: unknown, b: unknown): boolean {
@@ -76,7 +86,9 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   const bRecord = b as Record<string, unknown>;
   return (
     aKeys.length === Object.keys(bRecord).length &&
-    aKeys.every((key) => Object.hasOwn(bRecord, key) && jsonEqual((a as Record<string, unknown>)[key], bRecord[key]))
+    aKeys.every(
+      (key) => Object.hasOwn(bRecord, key) && jsonEqual((a as Record<string, unknown>)[key], bRecord[key]),
+    )
   );
 }
 

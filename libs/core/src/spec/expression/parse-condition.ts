@@ -10,7 +10,8 @@ export const MAX_CONDITION_DEPTH = 100;
 type BinaryOperator = Extract<ExpressionNode, { kind: 'binary' }>['operator'];
 const COMPARISONS = new Set<Operator>(['==', '!=', '<', '<=', '>', '>=']);
 const STEP_PATH = /^steps\.([A-Za-z_][A-Za-z0-9_-]*)\.(status|outputs(?:\.[A-Za-z0-9_-]+)*)$/;
-const VALUE = "a value (a string, a number, true, false, null, steps.<id>.outputs… or steps.<id>.status), '!' or '('";
+const VALUE =
+  "a value (a string, a number, true, false, null, steps.<id>.outputs… or steps.<id>.status), '!' or '('";
 
 /**
  * Parses an `if:` condition.
@@ -57,7 +58,10 @@ class ConditionParser {
     const node = this.#or();
     const next = this.#peek();
     if (next.kind !== 'end') {
-      this.#fail(`expected an operator (== != < <= > >= && ||) or the end of the condition, got '${next.text}'`, next);
+      this.#fail(
+        `expected an operator (== != < <= > >= && ||) or the end of the condition, got '${next.text}'`,
+        next,
+      );
     }
     return node;
   }
@@ -85,7 +89,12 @@ class ConditionParser {
     const token = this.#peek();
     if (token.kind !== 'operator' || !COMPARISONS.has(token.value)) return left;
     this.#position++;
-    const node: ExpressionNode = { kind: 'binary', operator: token.value as BinaryOperator, left, right: this.#unary() };
+    const node: ExpressionNode = {
+      kind: 'binary',
+      operator: token.value as BinaryOperator,
+      left,
+      right: this.#unary(),
+    };
     const after = this.#peek();
     if (after.kind === 'operator' && COMPARISONS.has(after.value)) {
       this.#fail(`comparisons do not chain: expected && or || before '${after.text}'`, after);
@@ -116,7 +125,11 @@ class ConditionParser {
           const inner = this.#or();
           const close = this.#next();
           if (close.kind !== 'operator' || close.value !== ')') {
-            this.#fail(`expected ')'`, close, ` to close the '(' at column ${token.column}, got '${close.text}'`);
+            this.#fail(
+              `expected ')'`,
+              close,
+              ` to close the '(' at column ${token.column}, got '${close.text}'`,
+            );
           }
           this.#depth--;
           return inner;
@@ -172,6 +185,10 @@ class ConditionParser {
   }
 
   #fail(message: string, token: ConditionToken, suffix = ''): never {
-    throw new ConditionSyntaxError(`${message} at column ${token.column}${suffix}`, token.column, this.source);
+    throw new ConditionSyntaxError(
+      `${message} at column ${token.column}${suffix}`,
+      token.column,
+      this.source,
+    );
   }
 }

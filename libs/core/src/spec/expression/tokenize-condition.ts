@@ -58,7 +58,8 @@ export function tokenizeCondition(source: string): ConditionToken[] {
       const inner = source.slice(i + 2, close).trim();
       NAME.lastIndex = 0;
       const match = NAME.exec(inner);
-      if (!match || match[0].length !== inner.length) fail(`expected a reference like \${steps.<id>.outputs.<key>} inside '\${…}'`, i);
+      if (!match || match[0].length !== inner.length)
+        fail(`expected a reference like \${steps.<id>.outputs.<key>} inside '\${…}'`, i);
       tokens.push({ kind: 'name', value: inner, column, text: source.slice(i, close + 1) });
       i = close + 1;
       continue;
@@ -81,7 +82,8 @@ export function tokenizeCondition(source: string): ConditionToken[] {
     }
     const operator = OPERATORS.find((op) => source.startsWith(op, i));
     if (!operator) {
-      const hint = ch === '=' ? " (use '==' to compare)" : ch === '&' || ch === '|' ? ` (use '${ch}${ch}')` : '';
+      const hint =
+        ch === '=' ? " (use '==' to compare)" : ch === '&' || ch === '|' ? ` (use '${ch}${ch}')` : '';
       fail(`unexpected character '${ch}'${hint}`, i);
     }
     tokens.push({ kind: 'operator', value: operator, column, text: operator });
