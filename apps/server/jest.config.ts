@@ -1,18 +1,14 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-
 /** Native-ESM Jest (Nest 12 is ESM-only); run with NODE_OPTIONS=--experimental-vm-modules. */
 export default {
   displayName: '@weft/server',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^@weft/core$': join(root, 'libs/core/src/index.ts'),
-    '^@weft/step-types$': join(root, 'libs/step-types/src/index.ts'),
-    '^@weft/history$': join(root, 'libs/history/src/index.ts'),
-    '^@weft/history/testing$': join(root, 'libs/history/src/testing/test-databases.ts'),
+    '^@weft/core$': '<rootDir>/../../libs/core/src/index.ts',
+    '^@weft/step-types$': '<rootDir>/../../libs/step-types/src/index.ts',
+    '^@weft/history$': '<rootDir>/../../libs/history/src/index.ts',
+    '^@weft/history/testing$': '<rootDir>/../../libs/history/src/testing/test-databases.ts',
+    '^@weft/nest$': '<rootDir>/../../libs/nest/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

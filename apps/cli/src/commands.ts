@@ -55,16 +55,35 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     return EXIT.ok;
   }
   const colors = colorsFor(io.stdout, io.env);
+  const level = (ids: string[], i: number) =>
+    `  level ${i}: ${elide(ids, 12, ', ')}${ids.length > 1 ? colors.dim(` (${ids.length} in parallel)`) : ''}`;
+  const levels =
+    plan.levels.length <= 20
+      ? plan.levels.map(level)
+      : [
+          ...plan.levels.slice(0, 10).map(level),
+          colors.dim(`  … ${plan.levels.length - 13} more levels`),
+          ...plan.levels.slice(-3).map((ids, i) => level(ids, plan.levels.length - 3 + i)),
+        ];
+  const widest = Math.max(...plan.levels.map((ids) => ids.length), 0);
   const lines = [
-    colors.bold(`${workflow.name}: ${plural(plan.steps.length, 'step')}, ${plural(plan.edges.length, 'dependency', 'dependencies')}, ${plural(plan.levels.length, 'level')}`),
-    ...plan.levels.map(
-      (level, i) => `  level ${i}: ${level.join(', ')}${level.length > 1 ? colors.dim(` (${level.length} in parallel)`) : ''}`,
+    colors.bold(
+      `${workflow.name}: ${plural(plan.steps.length, 'step')}, ${plural(plan.edges.length, 'dependency', 'dependencies')}, ${plural(plan.levels.length, 'level')}`,
     ),
-    `  critical path: ${plan.criticalPath.join(' → ')}`,
-    `  ideal speedup: ${formatSpeedup(plan.idealSpeedup)} ${colors.dim(`(with maxParallel ${workflow.maxParallel}, equal step durations)`)}`,
+    ...levels,
+    `  critical path: ${elide(plan.criticalPath, 10, ' → ')}${plan.criticalPath.length > 10 ? colors.dim(` (${plan.criticalPath.length} steps)`) : ''}`,
+    `  ideal speedup: ${formatSpeedup(plan.idealSpeedup)} ${colors.dim(`(equal step durations; up to ${Math.min(widest, workflow.maxParallel)} of maxParallel ${workflow.maxParallel} at once)`)}`,
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
+}
+
+/** Joins ids, keeping the first and last few when there are more than `max`. */
+function elide(ids: readonly string[], max: number, separator: string): string {
+  if (ids.length <= max) return ids.join(separator);
+  const head = Math.ceil((max - 1) / 2);
+  const tail = max - 1 - head;
+  return [...ids.slice(0, head), `… ${ids.length - head - tail} more`, ...ids.slice(-tail)].join(separator);
 }
 
 function parseMaxParallel(value: string | boolean | undefined): number | undefined {

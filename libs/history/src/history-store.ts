@@ -42,7 +42,7 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 const ratio = (a: number, b: number) => (b > 0 ? round2(a / b) : 0);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 // PostgreSQL text cannot hold NUL; a step's log may.
-const stripNul = (text: string) => text.replace(/\u0000/g, '');
+const stripNul = (text: string) => text.replaceAll('\u0000', '');
 
 /**
  * The execution history: stored workflows, runs and every step's result, on TypeORM.

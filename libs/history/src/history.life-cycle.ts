@@ -5,6 +5,8 @@ import type {
   RunStartedEvent,
   StepFinishedEvent,
   StepStartedEvent,
+  AttemptFinishedEvent,
+  AttemptStartedEvent,
 } from '@weft/core';
 import type { HistoryStore } from './history-store';
 
@@ -41,6 +43,15 @@ export class HistoryLifeCycle implements ExecutionLifeCycle {
 
   stepStarted(event: StepStartedEvent): void {
     this.#enqueue(event, () => this.store.recordStepStarted(event));
+  }
+
+  /** Nothing to write, but passed on in order with the rest (live timelines draw attempts). */
+  attemptStarted(event: AttemptStartedEvent): void {
+    this.#enqueue(event, async () => undefined);
+  }
+
+  attemptFinished(event: AttemptFinishedEvent): void {
+    this.#enqueue(event, async () => undefined);
   }
 
   stepFinished(event: StepFinishedEvent): void {

@@ -346,6 +346,31 @@ describe('ParallelExecutor', () => {
     expect(report.steps.b).toMatchObject({ status: 'succeeded', reused: false });
   });
 
+  it("keeps what a step type streams as the step's log when it returns none", async () => {
+    const stepTypes = new StepTypeRegistry([
+      {
+        name: 'fake',
+        description: '',
+        configSchema: new ScriptedStepType().configSchema,
+        run: async (context) => {
+          context.log('hello ');
+          context.log('world\n');
+          return { ok: true };
+        },
+      },
+    ]);
+    const rec = recorder();
+    const logs: string[] = [];
+    await executeWorkflow({
+      workflow: makeWorkflow({ a: [] }),
+      stepTypes,
+      lifecycle: [rec.lifecycle, { stepLog: (e) => logs.push(e.chunk) }],
+    });
+    expect(logs).toEqual(['hello ', 'world\n']);
+    const finished = rec.events.find((e) => e.type === 'step.finished');
+    expect(finished?.type === 'step.finished' && finished.log).toBe('hello world\n');
+  });
+
   it('emits events in order with the number of processes running and a lane', async () => {
     const { type, run, events } = controlled({ a: [], b: [] });
     await type.waitForStarts(2);

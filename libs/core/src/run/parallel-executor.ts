@@ -329,11 +329,14 @@ export class ParallelExecutor {
       signal,
       limits: this.#limits,
       log: (chunk: string) => {
+        streamed.write(chunk);
         this.#emit({ type: 'step.log', runId: this.#runId, timestamp: iso(now()), running: this.#processes, stepId: def.id, item: item.index, chunk });
       },
     };
+    // What a step type streams is its log unless it returns one (the process runner returns both).
+    const streamed = new ProcessLogBuffer(this.#limits.maxLogBytes);
     const outcome = await (this.#options.dispatcher ?? localDispatcher).dispatch(state.handler, context);
-    if (outcome.log) state.log.write(outcome.log);
+    state.log.write(outcome.log ?? streamed.toString());
     return outcome;
   }
 

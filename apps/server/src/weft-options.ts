@@ -1,0 +1,67 @@
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ModuleMetadata } from '@nestjs/common';
+import type { StepLimits } from '@weft/core';
+import type { HistoryDatabaseOptions } from '@weft/history';
+
+/** How Weft is mounted: `WeftModule.forRoot(options)`. */
+export interface WeftModuleOptions {
+  /** The history database. @default { url: 'sqlite:./data/weft.sqlite' } */
+  readonly database?: HistoryDatabaseOptions;
+  /** Folder that workflows sent over the API resolve their scripts in. @default the working directory */
+  readonly workspace?: string;
+  /** Folder whose workflows (`<name>/workflow.yaml`, `*.yaml`…) are stored at startup; null for none. @default null */
+  readonly examplesDir?: string | null;
+  /** Step processes running at once across all runs. @default twice the CPU count */
+  readonly maxProcesses?: number;
+  /** When set, every `/api` route requires `Authorization: Bearer <token>`. @default null */
+  readonly apiToken?: string | null;
+  /** Register the built-in `python`, `shell` and `node` step types. @default true */
+  readonly builtinStepTypes?: boolean;
+  /** Plugin modules (each providing `@StepType()` providers); importing them anywhere works too. */
+  readonly plugins?: ModuleMetadata['imports'];
+  /** Caps and grace periods of step processes. */
+  readonly limits?: Partial<StepLimits>;
+  /** Finished runs whose events stay in memory for late SSE subscribers. @default 100 */
+  readonly recentRuns?: number;
+  /** Time a shutdown waits for cancelled runs to record their end, in ms. @default 10000 */
+  readonly shutdownGraceMs?: number;
+}
+
+/** {@link WeftModuleOptions} with every default applied. */
+export interface ResolvedWeftOptions {
+  readonly database: HistoryDatabaseOptions;
+  readonly workspace: string;
+  readonly examplesDir: string | null;
+  readonly maxProcesses: number;
+  readonly apiToken: string | null;
+  readonly builtinStepTypes: boolean;
+  readonly limits: Partial<StepLimits>;
+  readonly recentRuns: number;
+  readonly shutdownGraceMs: number;
+}
+
+/** Injection token of the {@link ResolvedWeftOptions}. */
+export const WEFT_OPTIONS = Symbol('WEFT_OPTIONS');
+
+/** Applies the defaults and checks the values; throws a `TypeError` that names the bad option. */
+export function resolveWeftOptions(options: WeftModuleOptions = {}): ResolvedWeftOptions {
+  const maxProcesses = options.maxProcesses ?? 2 * availableParallelism();
+  if (!Number.isInteger(maxProcesses) || maxProcesses < 1) {
+    throw new TypeError(`Expected maxProcesses to be an integer of at least 1, got ${String(options.maxProcesses)}`);
+  }
+  const workspace = resolve(options.workspace ?? process.cwd());
+  if (!existsSync(workspace)) throw new TypeError(`The workspace folder ${workspace} does not exist; create it or set WEFT_WORKSPACE`);
+  return {
+    database: options.database ?? {},
+    workspace,
+    examplesDir: options.examplesDir ? resolve(options.examplesDir) : null,
+    maxProcesses,
+    apiToken: options.apiToken || null,
+    builtinStepTypes: options.builtinStepTypes ?? true,
+    limits: options.limits ?? {},
+    recentRuns: options.recentRuns ?? 100,
+    shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+  };
+}

@@ -1,0 +1,1 @@
+export { StepType, type StepTypeOptions } from './step-type.decorator.js';
