@@ -10,6 +10,7 @@ module.exports = {
   moduleNameMapper: {
     '^@weft/core$': path.join(__dirname, 'libs/core/src/index.ts'),
     '^@weft/step-types$': path.join(__dirname, 'libs/step-types/src/index.ts'),
+    '^@weft/history$': path.join(__dirname, 'libs/history/src/index.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   coverageDirectory: 'coverage',

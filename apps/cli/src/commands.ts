@@ -1,6 +1,7 @@
 import type { RunReport, StepTypeRegistry, Workflow } from '@weft/core';
 import { UsageError, parseArgs } from './args';
-import { formatDuration, formatSpeedup, palette, plural, type Palette } from './format';
+import { formatSpeedup, palette, plural, type Palette } from './format';
+import type { CliHistory } from './history';
 import { ProgressLifeCycle } from './progress.life-cycle';
 import { formatSummary } from './summary';
 
@@ -119,12 +120,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       verbose: Boolean(flags.verbose),
     });
     lifecycle.push(progress);
-    let reuse;
-    let retryOf: string | undefined;
-    if (flags.retry) {
-      retryOf = String(flags.retry);
-      reuse = await history!.reusableSteps(retryOf, workflow);
-    }
+    const retryOf = flags.retry ? String(flags.retry) : undefined;
+    const reuse = retryOf ? await history!.reusableSteps(retryOf) : undefined;
+    const estimates = history ? await history.estimates(workflow) : undefined;
     const controller = new AbortController();
     let interrupts = 0;
     const removeInterrupt = io.onInterrupt(() => {
@@ -137,11 +135,19 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         process.exit(EXIT.interrupted);
       }
     });
-    const runId = (await import('node:crypto')).randomUUID();
-    if (history) lifecycle.push(await history.recorder(workflow, runId));
+    if (history) lifecycle.push(await history.recorder(workflow, retryOf));
     let report: RunReport;
     try {
-      report = await executeWorkflow({ workflow, stepTypes: registry, maxParallel, lifecycle, signal: controller.signal, reuse, retryOf, runId });
+      report = await executeWorkflow({
+        workflow,
+        stepTypes: registry,
+        maxParallel,
+        lifecycle,
+        signal: controller.signal,
+        reuse,
+        retryOf,
+        estimates,
+      });
     } finally {
       removeInterrupt();
     }
@@ -150,7 +156,11 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       io.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
       io.stdout.write(`\n${formatSummary(report, colorsFor(io.stdout, io.env), progress.logs)}\n`);
-      if (history) io.stdout.write(`  saved to ${String(flags.db)} as run ${report.runId}\n`);
+      if (history) {
+        const reused = Object.values(report.steps).filter((step) => step.reused).length;
+        io.stdout.write(`  saved in ${String(flags.db)} as run ${report.runId}${retryOf ? ` (retry of ${retryOf}, ${plural(reused, 'step')} reused)` : ''}\n`);
+        if (report.status === 'failed') io.stdout.write(`  retry from the failure: weft run ${file} --db ${String(flags.db)} --retry ${report.runId}\n`);
+      }
     }
     return report.status === 'succeeded' ? EXIT.ok : report.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
   } finally {
@@ -158,17 +168,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   }
 }
 
-/** History for `--db`, loaded only when asked for (keeps TypeORM out of the CLI's start-up). */
-interface CliHistory {
-  reusableSteps(runId: string, workflow: Workflow): Promise<Record<string, { hash: string; outputs: unknown }>>;
-  recorder(workflow: Workflow, runId: string): Promise<import('@weft/core').ExecutionLifeCycle>;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-}
-
 async function openHistory(path: string): Promise<CliHistory> {
   const { openCliHistory } = await import('./history');
   return openCliHistory(path);
 }
 
-export { formatDuration };

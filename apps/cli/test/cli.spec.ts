@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunReport } from '@weft/core';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -124,6 +124,56 @@ describe('weft run', () => {
     expect(weft('run').stderr).toContain("'weft run' needs a workflow file");
     expect(weft('run', example('report'), '--retry', 'abc').stderr).toContain('--retry needs --db');
   });
+});
+
+describe('weft run --db --retry', () => {
+  it('keeps the run in a history file and retries it from the failure, reusing what succeeded', () => {
+    const file = workflowFile(
+      [
+        'name: flaky',
+        'steps:',
+        '  - id: expensive',
+        '    type: shell',
+        '    run: |',
+        '      echo ran >> runs.txt',
+        '      echo \'{"n": 42}\' > "$WEFT_OUTPUTS"',
+        '  - id: fragile',
+        '    type: shell',
+        '    inputs: { n: "${steps.expensive.outputs.n}" }',
+        '    run: test -f fixed && echo "got $INPUT_N"',
+        '  - id: independent',
+        '    type: shell',
+        '    run: echo fine',
+        '',
+      ].join('\n'),
+    );
+    const dir = dirname(file);
+    const db = join(dir, 'history', 'weft.sqlite');
+    const first = weft('run', file, '--json', '--db', db);
+    expect(first.code).toBe(1);
+    const failed = JSON.parse(first.stdout) as RunReport;
+    expect(failed.steps.fragile.status).toBe('failed');
+
+    writeFileSync(join(dir, 'fixed'), '');
+    const second = weft('run', file, '--json', '--db', db, '--retry', failed.runId);
+    expect(second.code).toBe(0);
+    const retried = JSON.parse(second.stdout) as RunReport;
+    expect(retried.retryOf).toBe(failed.runId);
+    expect(retried.steps.expensive).toMatchObject({ status: 'succeeded', reused: true, outputs: { n: 42 } });
+    expect(retried.steps.fragile).toMatchObject({ status: 'succeeded', reused: false });
+    expect(readFileSync(join(dir, 'runs.txt'), 'utf8')).toBe('ran\n');
+
+    const summary = weft('run', file, '--db', db, '--retry', retried.runId);
+    expect(summary.stdout).toContain(`(retry of ${retried.runId}, 3 steps reused)`);
+  }, 60_000);
+
+  it('says which runs the database holds when the run to retry is not there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-cli-'));
+    const { code, stderr } = weft('run', example('report'), '--db', join(dir, 'h.sqlite'), '--retry', 'nope');
+    expect(code).toBe(2);
+    expect(stderr).toContain('run nope is not in');
+    expect(stderr).toContain('it holds no runs yet');
+  }, 30_000);
 });
 
 describe('weft validate', () => {
