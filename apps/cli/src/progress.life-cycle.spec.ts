@@ -54,8 +54,11 @@ describe('ProgressLifeCycle', () => {
     const out = sink();
     const progress = new ProgressLifeCycle({ out, colors: palette(false), live: true, intervalMs: 100 });
     drive(progress);
+    progress.attemptStarted({ ...base, type: 'attempt.started', timestamp: at(0), running: 4, stepId: 'c', attempt: 1, item: 0, lane: 3 });
     jest.advanceTimersByTime(100);
     expect(out.text).toContain('1.60 s');
+    expect(out.text).toContain('items: 1 running, 0 done');
+    expect(out.text).toContain('4 steps running in parallel · peak 4');
     expect(out.text).toContain('3 steps running in parallel');
     expect(out.text).toMatch(/▶ a\s+running/);
     progress.stepFinished({ ...base, type: 'step.finished', timestamp: at(2000), running: 2, stepId: 'a', result: step({}), log: 'done\n', hash: null });

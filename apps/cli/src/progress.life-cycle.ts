@@ -1,5 +1,6 @@
 import type {
   AttemptFinishedEvent,
+  AttemptStartedEvent,
   ExecutionLifeCycle,
   RunFinishedEvent,
   RunStartedEvent,
@@ -22,6 +23,9 @@ export interface ProgressOptions {
 
 interface Row {
   status: string;
+  /** `foreach` items running and done. */
+  itemsRunning: number;
+  itemsDone: number;
   startedAt: number | null;
   finishedAt: number | null;
   detail: string;
@@ -52,7 +56,7 @@ export class ProgressLifeCycle implements ExecutionLifeCycle {
 
   runStarted(event: RunStartedEvent): void {
     this.#startedAt = Date.parse(event.timestamp);
-    for (const step of event.steps) this.#rows.set(step.id, { status: 'pending', startedAt: null, finishedAt: null, detail: '' });
+    for (const step of event.steps) this.#rows.set(step.id, { status: 'pending', itemsRunning: 0, itemsDone: 0, startedAt: null, finishedAt: null, detail: '' });
     const { colors } = this.#options;
     this.#line(
       colors.bold(`weft: running ${event.workflow}`) +
@@ -75,8 +79,18 @@ export class ProgressLifeCycle implements ExecutionLifeCycle {
     }
   }
 
+  attemptStarted(event: AttemptStartedEvent): void {
+    this.#count(event.running);
+    if (event.item !== null) this.#rows.get(event.stepId)!.itemsRunning++;
+  }
+
   attemptFinished(event: AttemptFinishedEvent): void {
     this.#count(event.running);
+    if (event.item !== null) {
+      const row = this.#rows.get(event.stepId)!;
+      row.itemsRunning--;
+      if (!event.willRetry) row.itemsDone++;
+    }
     if (event.willRetry) {
       const row = this.#rows.get(event.stepId)!;
       row.detail = `retrying in ${formatDuration(event.retryInMs)} (attempt ${event.attempt} failed: ${event.reason})`;
@@ -146,7 +160,7 @@ export class ProgressLifeCycle implements ExecutionLifeCycle {
       colors.blue(colors.bold(`${plural(this.#running, 'step')} running in parallel`)) +
         colors.dim(` · peak ${this.#peak} · ${done}/${rows.length} done · ${elapsed}`),
     );
-    const maxRows = Math.max(3, ((out as NodeJS.WriteStream).rows ?? 30) - 4);
+    const maxRows = Math.max(3, ((out as NodeJS.WriteStream).rows || 30) - 4);
     // Running steps first, then the others in declaration order, within the terminal's height.
     const ordered = [...running, ...rows.filter(([, row]) => row.status !== 'running')].slice(0, maxRows);
     const width = Math.min(32, Math.max(...rows.map(([id]) => id.length), 4));
@@ -155,11 +169,16 @@ export class ProgressLifeCycle implements ExecutionLifeCycle {
         row.status === 'running' ? colors.blue : row.status === 'succeeded' ? colors.green : row.status === 'failed' ? colors.red : colors.dim;
       const time =
         row.startedAt === null ? '' : formatDuration((row.finishedAt ?? now) - row.startedAt);
-      lines.push(`  ${color(`${STATUS_MARK[row.status] ?? '?'} ${id.padEnd(width)} ${row.status.padEnd(9)}`)} ${time.padStart(9)} ${colors.dim(row.detail)}`);
+      const items =
+        row.status === 'running' && (row.itemsRunning || row.itemsDone)
+          ? `items: ${row.itemsRunning} running, ${row.itemsDone} done`
+          : '';
+      const detail = [items, row.detail].filter(Boolean).join(' · ');
+      lines.push(`  ${color(`${STATUS_MARK[row.status] ?? '?'} ${id.padEnd(width)} ${row.status.padEnd(9)}`)} ${time.padStart(9)} ${colors.dim(detail)}`);
     }
     if (rows.length > ordered.length) lines.push(colors.dim(`  … ${rows.length - ordered.length} more`));
     this.#clear();
-    const columns = (out as NodeJS.WriteStream).columns ?? 120;
+    const columns = (out as NodeJS.WriteStream).columns || 120;
     out.write(lines.map((line) => truncate(line, columns)).join('\n') + '\n');
     this.#drawn = lines.length;
   }
