@@ -59,7 +59,6 @@ describe('ProgressLifeCycle', () => {
     expect(out.text).toContain('1.60 s');
     expect(out.text).toContain('items: 1 running, 0 done');
     expect(out.text).toContain('4 steps running in parallel · peak 4');
-    expect(out.text).toContain('3 steps running in parallel');
     expect(out.text).toMatch(/▶ a\s+running/);
     progress.stepFinished({ ...base, type: 'step.finished', timestamp: at(2000), running: 2, stepId: 'a', result: step({}), log: 'done\n', hash: null });
     progress.runFinished({ ...base, type: 'run.finished', timestamp: at(2000), running: 0, status: 'succeeded', report: {} as RunReport });
