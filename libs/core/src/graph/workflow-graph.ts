@@ -21,42 +21,24 @@ export interface WorkflowGraph {
  * out (validation reports them). Linear in steps + edges.
  */
 export function buildGraph(workflow: { readonly steps: readonly StepDefinition[] }): WorkflowGraph {
-  const steps: StepId[] = [];
-  const dependencies: Record<StepId, StepId[]> = Object.create(null);
-  const dependents: Record<StepId, StepId[]> = Object.create(null);
-  for (const step of workflow.steps) {
-    steps.push(step.id);
-    dependents[step.id] = [];
-  }
-  for (const step of workflow.steps) {
-    const deps: StepId[] = [];
-    const seen = new Set<StepId>();
-    for (const id of [...step.needs, ...stepReferences(step)]) {
-      if (seen.has(id) || !(id in dependents)) continue;
-      seen.add(id);
-      deps.push(id);
-      dependents[id].push(step.id);
-    }
-    dependencies[step.id] = deps;
-  }
-  return {
-    steps,
-    dependencies,
-    dependents,
-    roots: steps.filter((id) => dependencies[id].length === 0),
-    leaves: steps.filter((id) => dependents[id].length === 0),
-  };
+  const adjacency: Record<StepId, StepId[]> = Object.create(null);
+  for (const step of workflow.steps) adjacency[step.id] = [...step.needs, ...stepReferences(step)];
+  return graphFromDependencies(adjacency);
 }
 
-/** Builds a graph straight from a literal adjacency `{ a: [], b: ['a'] }` (step → dependencies). */
+/**
+ * Builds a graph from an adjacency `{ a: [], b: ['a'] }` (step → dependencies, in declaration
+ * order). Duplicate edges and dependencies on unknown steps are dropped.
+ */
 export function graphFromDependencies(adjacency: Record<StepId, readonly StepId[]>): WorkflowGraph {
   const steps = Object.keys(adjacency);
   const dependencies: Record<StepId, StepId[]> = Object.create(null);
   const dependents: Record<StepId, StepId[]> = Object.create(null);
   for (const id of steps) dependents[id] = [];
   for (const id of steps) {
-    dependencies[id] = [...new Set(adjacency[id])].filter((dep) => dep in dependents);
-    for (const dep of dependencies[id]) dependents[dep].push(id);
+    const deps = [...new Set(adjacency[id])].filter((dep) => dep in dependents);
+    dependencies[id] = deps;
+    for (const dep of deps) dependents[dep].push(id);
   }
   return {
     steps,
