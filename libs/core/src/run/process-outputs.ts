@@ -1,4 +1,8 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+
+/** Non-blocking so a FIFO left in place of the file cannot block the open (it is refused as not a file). */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /** The outputs a step wrote, or why they were refused. */
 export type ProcessOutputsResult =
@@ -17,7 +21,7 @@ export type ProcessOutputsResult =
 export async function readProcessOutputs(path: string, maxBytes: number): Promise<ProcessOutputsResult> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, OPEN_FLAGS);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, outputs: {} };
     return invalid(`cannot read WEFT_OUTPUTS: ${(error as Error).message}`);

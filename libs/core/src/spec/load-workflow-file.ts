@@ -34,7 +34,9 @@ export async function loadWorkflowFile(file: string, options: LoadWorkflowFileOp
           ? 'it is a folder, not a file'
           : code === 'EACCES'
             ? 'permission denied'
-            : message;
+            : code === 'ENOTDIR'
+              ? 'a part of the path is a file, not a folder'
+              : message;
     throw new WorkflowError(`cannot read ${file}: ${reason}`);
   }
   const result = parseWorkflow(text, {

@@ -281,7 +281,7 @@ describe('parseWorkflow', () => {
     it.each([
       ['a list', '- a\n', 'expected a workflow: a mapping with a list of steps, got a list'],
       ['a scalar', 'hello\n', 'expected a workflow: a mapping with a list of steps, got "hello"'],
-      ['empty', '', 'expected a workflow: a mapping with a list of steps, got null'],
+      ['empty', '', 'expected a workflow: a mapping with a list of steps, got an empty document'],
     ])('rejects a document that is %s', (_, text, message) => {
       expect(issues(text)).toEqual([expect.objectContaining({ path: '', message })]);
     });

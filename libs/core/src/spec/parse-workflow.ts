@@ -58,7 +58,8 @@ export function parseWorkflow(text: string, options: ParseWorkflowOptions): Pars
   const issues = new IssueList(document.sourceMap);
   const raw = document.value;
   if (!isRecord(raw)) {
-    issues.add([], `expected a workflow: a mapping with a list of steps, got ${describeValue(raw)}`);
+    const got = text.trim() === '' ? 'an empty document' : describeValue(raw);
+    issues.add([], `expected a workflow: a mapping with a list of steps, got ${got}`);
     return { ok: false, issues: issues.sorted() };
   }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ValidationIssue } from '../errors/workflow-validation.error';
+import { jsonDepthExceeded, MAX_DOCUMENT_DEPTH, valueDepthExceeded, yamlDepthExceeded } from './nesting-depth';
 import { findJsonSyntaxError, scanJson } from './scan-json';
 import { type ParsedSource, SourceMap } from './source-map';
 
@@ -42,6 +43,26 @@ export function readDocument(text: string, format: WorkflowFormat): SourceDocume
     };
   };
 
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    return {
+      format,
+      value: undefined,
+      sourceMap: new SourceMap(() => ({ document: parseDocument(''), lines: lineCounterOf(text) })),
+      issues: [{ path: '', ...positionAt(text, nul), message: 'not a text file: it holds binary data (a NUL byte); a workflow is YAML or JSON text' }],
+    };
+  }
+  // Before any recursive parsing: hostile nesting must not reach the stack limit (see nesting-depth.ts).
+  const tooDeep = format === 'json' ? jsonDepthExceeded(text) : yamlDepthExceeded(text);
+  if (tooDeep !== -1) {
+    return {
+      format,
+      value: undefined,
+      sourceMap: new SourceMap(() => ({ document: parseDocument(''), lines: lineCounterOf(text) })),
+      issues: [{ path: '', ...positionAt(text, tooDeep), message: tooDeepMessage(format) }],
+    };
+  }
+
   if (format === 'json') {
     // JSON.parse is fast; the YAML parser (for positions) only runs when there is something to report.
     const sourceMap = new SourceMap(parse);
@@ -65,6 +86,9 @@ export function readDocument(text: string, format: WorkflowFormat): SourceDocume
       ...sourceMap.at(offset),
       message: `invalid JSON: duplicate key ${JSON.stringify(key)}; each key may appear once per object`,
     }));
+    if (valueDepthExceeded(value)) {
+      return { format, value: undefined, sourceMap, issues: [{ path: '', message: tooDeepMessage(format) }] };
+    }
     return { format, value, sourceMap, issues };
   }
 
@@ -73,11 +97,19 @@ export function readDocument(text: string, format: WorkflowFormat): SourceDocume
   const problems = [...parsed.document.errors, ...parsed.document.warnings].map((error): ValidationIssue => ({
     path: '',
     ...sourceMap.at(error.pos[0]),
-    message: `invalid YAML: ${firstLine(error.message)}`,
+    message:
+      error.code === 'MULTIPLE_DOCS'
+        ? "invalid YAML: the file holds multiple documents (a '---' line); a workflow is one document"
+        : `invalid YAML: ${firstLine(error.message)}`,
   }));
   if (problems.length > 0) return { format, value: undefined, sourceMap, issues: problems };
   try {
-    return { format, value: parsed.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), sourceMap, issues: [] };
+    const value: unknown = parsed.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    if (valueDepthExceeded(value)) {
+      // Aliases can nest (or loop) deeper than the text shows.
+      return { format, value: undefined, sourceMap, issues: [{ path: '', message: tooDeepMessage(format) }] };
+    }
+    return { format, value, sourceMap, issues: [] };
   } catch (error) {
     return {
       format,
@@ -88,6 +120,27 @@ export function readDocument(text: string, format: WorkflowFormat): SourceDocume
   }
 }
 
+/** Longest parser message kept: parsers quote whole tokens, which can be megabytes of garbage. */
+const MAX_MESSAGE_LENGTH = 200;
+
 function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH)}…` : line;
+}
+
+function tooDeepMessage(format: WorkflowFormat): string {
+  return `invalid ${format === 'json' ? 'JSON' : 'YAML'}: lists and mappings nest deeper than ${MAX_DOCUMENT_DEPTH} levels (or an alias refers to itself); flatten the document`;
+}
+
+function lineCounterOf(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+/** 1-based line and column of a character offset. */
+function positionAt(text: string, offset: number): { line: number; column: number } {
+  const { line, col } = lineCounterOf(text.slice(0, offset)).linePos(offset);
+  return { line, column: col };
 }

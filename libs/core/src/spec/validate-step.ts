@@ -280,6 +280,26 @@ function checkPathFields(
   }
 }
 
+/**
+ * Checks the path fields of a step's config after its references were resolved (at run time): each
+ * must still name a file inside `rootDir`. Returns the first problem, or undefined.
+ */
+export function resolvedPathProblem(
+  config: Readonly<Record<string, unknown>>,
+  handler: Pick<StepTypeHandler<any>, 'pathFields'>,
+  rootDir: string,
+): string | undefined {
+  for (const name of handler.pathFields ?? []) {
+    const value = config[name];
+    const paths = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+    for (const entry of paths) {
+      const problem = typeof entry === 'string' ? checkPath(entry, name, rootDir) : `${name} must be a path, got ${describeValue(entry)}`;
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
 function checkPath(value: string, field: string, rootDir: string): string | undefined {
   const resolved = path.resolve(rootDir, value);
   if (!isInside(rootDir, resolved)) {

@@ -1,0 +1,119 @@
+/**
+ * Bad input at the command line: files that cannot be read or are not workflows at all. Every case
+ * exits 2 with one clear `weft: …` message on stderr, nothing on stdout, and never a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../..');
+const BIN = join(ROOT, 'apps/cli/bin/weft.js');
+const COMMANDS = ['validate', 'plan', 'run'] as const;
+
+let dir: string;
+
+beforeAll(() => {
+  // The bin runs the built CLI; build it (incrementally) so the test sees the current sources.
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'tsconfig.build.json')], {
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+  dir = mkdtempSync(join(tmpdir(), 'weft-cli-bad-'));
+  chmodSync(dir, 0o755);
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function weft(args: string[], asUser?: number) {
+  const command = asUser === undefined ? process.execPath : 'setpriv';
+  const argv = asUser === undefined ? [BIN, ...args] : [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, BIN, ...args];
+  const result = spawnSync(command, argv, { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The common contract: exit 2, a `weft:` message matching `message`, no stack trace, no report. */
+function expectRejected(result: ReturnType<typeof weft>, message: RegExp): void {
+  expect(result.stderr).toMatch(/^weft: /);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(result.stderr).not.toContain('internal error');
+  expect(result.stdout).toBe('');
+  expect(result.code).toBe(2);
+}
+
+function file(name: string, content: string | Buffer): string {
+  writeFileSync(join(dir, name), content);
+  return join(dir, name);
+}
+
+describe('weft on bad input', () => {
+  it.each(COMMANDS)('%s: says when the file does not exist', (command) => {
+    expectRejected(weft([command, 'no-such-workflow.yaml']), /cannot read no-such-workflow\.yaml: no such file/);
+  });
+
+  it.each(COMMANDS)('%s: says when it was given a folder', (command) => {
+    mkdirSync(join(dir, 'folder.yaml'), { recursive: true });
+    expectRejected(weft([command, 'folder.yaml']), /cannot read folder\.yaml: it is a folder, not a file/);
+  });
+
+  it('says when a part of the path is a file', () => {
+    file('plain.yaml', 'steps: []\n');
+    expectRejected(weft(['validate', 'plain.yaml/workflow.yaml']), /cannot read plain\.yaml\/workflow\.yaml: a part of the path is a file, not a folder/);
+  });
+
+  it('says when the file cannot be read (permission denied)', () => {
+    const path = file('secret.yaml', 'steps: [{ id: a, type: shell, run: echo }]\n');
+    chmodSync(path, 0o000);
+    // root reads anything: drop to an unprivileged user when the test runs as root.
+    const asUser = process.getuid?.() === 0 ? 65534 : undefined;
+    expectRejected(weft(['validate', 'secret.yaml'], asUser), /cannot read secret\.yaml: permission denied/);
+  });
+
+  it.each(COMMANDS)('%s: says when the file is empty', (command) => {
+    file('empty.yaml', '');
+    expectRejected(weft([command, 'empty.yaml']), /empty\.yaml is invalid \(1 error\):\n.*got an empty document/);
+  });
+
+  it('says when the file is binary garbage, without echoing control characters', () => {
+    const garbage = Buffer.concat([Buffer.from([0, 1, 2, 0xff, 0xfe, 0x1b]), randomBytes(64 * 1024)]);
+    for (const name of ['garbage.yaml', 'garbage.json', 'garbage']) {
+      file(name, garbage);
+      const result = weft(['validate', name]);
+      expectRejected(result, /not a text file: it holds binary data/);
+      // Raw escape sequences from the file must not reach the terminal.
+      expect(result.stderr).not.toContain('\u001b');
+      expect(result.stderr.length).toBeLessThan(4096);
+    }
+    // Without a NUL byte it goes to the parser: every error is listed, each kept short.
+    file('noise.yaml', Buffer.from(randomBytes(64 * 1024).map((byte) => byte || 0x20)));
+    const result = weft(['validate', 'noise.yaml']);
+    expectRejected(result, /noise\.yaml is invalid/);
+    expect(result.stderr).not.toContain('\u001b');
+    for (const line of result.stderr.split('\n')) expect(line.length).toBeLessThan(400);
+  });
+
+  it('rejects a huge file that is not a workflow promptly and with a short message', () => {
+    file('huge.yaml', `x: ${'a'.repeat(20 * 1024 * 1024)}\n`);
+    const result = weft(['validate', 'huge.yaml']);
+    expectRejected(result, /missing required field 'steps'/);
+    expect(result.stderr.length).toBeLessThan(4096);
+  }, 60_000);
+
+  it('rejects a document nested thousands deep (which used to be able to abort the process)', () => {
+    file('deep.yaml', '['.repeat(5000) + ']'.repeat(5000));
+    file('deep.json', '{"a":'.repeat(5000) + '1' + '}'.repeat(5000));
+    expectRejected(weft(['validate', 'deep.yaml']), /deep\.yaml:1:65 invalid YAML: lists and mappings nest deeper than 64 levels/);
+    expectRejected(weft(['plan', 'deep.json']), /deep\.json:1:321 invalid JSON: lists and mappings nest deeper than 64 levels/);
+  });
+
+  it('reports a document with several problems in one message, each with line and column', () => {
+    file('many.yaml', 'maxParallel: 20\nsteps:\n  - { id: a, type: nope }\n  - { id: a, type: shell, run: echo }\n');
+    const result = weft(['run', 'many.yaml']);
+    expectRejected(result, /many\.yaml is invalid \(3 errors\)/);
+    expect(result.stderr).toContain('many.yaml:1:14 maxParallel: must be an integer from 1 to 8, got 20');
+    expect(result.stderr).toMatch(/many\.yaml:3:\d+ steps\[0\]\.type: unknown step type 'nope'/);
+    expect(result.stderr).toMatch(/many\.yaml:4:\d+ steps\[1\]\.id: duplicate step id 'a'/);
+  });
+});
