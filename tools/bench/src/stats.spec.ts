@@ -1,0 +1,27 @@
+import { median, quantile, round } from './stats';
+
+describe('stats', () => {
+  it('takes the median of odd and even samples without reordering the input', () => {
+    const values = [5, 1, 3];
+    expect(median(values)).toBe(3);
+    expect(values).toEqual([5, 1, 3]);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+
+  it('interpolates quantiles', () => {
+    const values = Array.from({ length: 101 }, (_, i) => i);
+    expect(quantile(values, 0.99)).toBe(99);
+    expect(quantile([0, 10], 0.25)).toBe(2.5);
+  });
+
+  it('rejects an empty sample and a bad quantile', () => {
+    expect(() => median([])).toThrow('Expected at least one value');
+    expect(() => quantile([1], 2)).toThrow('Expected a quantile from 0 to 1, got 2');
+  });
+
+  it('rounds for display', () => {
+    expect(round(0.012345)).toBe(0.0123);
+    expect(round(12.345)).toBe(12.3);
+    expect(round(1234.5)).toBe(1235);
+  });
+});
