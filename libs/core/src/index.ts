@@ -24,6 +24,7 @@ export * from './spec/load-workflow-file';
 // graph: analysis
 export * from './graph/workflow-plan.types';
 export * from './graph/workflow-graph';
+export * from './graph/indexed-graph';
 export * from './graph/find-cycles';
 export * from './graph/topological-levels';
 export * from './graph/critical-path';

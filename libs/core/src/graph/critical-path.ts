@@ -1,4 +1,5 @@
 import type { StepId } from '../spec/workflow.types';
+import { indexWorkflowGraph, longestPaths } from './indexed-graph';
 import type { WorkflowGraph } from './workflow-graph';
 
 /** Result of the longest-path analysis. */
@@ -18,17 +19,21 @@ export interface CriticalPathAnalysis {
  * or 1 when none is known (equal weights).
  */
 export function stepWeights(steps: readonly StepId[], estimates: Readonly<Record<StepId, number>> = {}): Record<StepId, number> {
-  const known = steps
-    .map((id) => estimates[id])
-    .filter((ms): ms is number => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
-    .sort((a, b) => a - b);
-  const fallback = known.length ? known[Math.floor(known.length / 2)] : 1;
+  const array = weightArray(steps, estimates);
   const weights: Record<StepId, number> = Object.create(null);
-  for (const id of steps) {
-    const ms = estimates[id];
-    weights[id] = typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
-  }
+  steps.forEach((id, i) => (weights[id] = array[i]));
   return weights;
+}
+
+const isEstimate = (ms: unknown): ms is number => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0;
+
+/** {@link stepWeights} by step number. */
+export function weightArray(steps: readonly StepId[], estimates: Readonly<Record<StepId, number>> = {}): Float64Array {
+  const known: number[] = [];
+  for (const id of steps) if (isEstimate(estimates[id])) known.push(estimates[id]);
+  known.sort((a, b) => a - b);
+  const fallback = known.length ? known[Math.floor(known.length / 2)] : 1;
+  return Float64Array.from(steps, (id) => (isEstimate(estimates[id]) ? estimates[id] : fallback));
 }
 
 /**
@@ -40,28 +45,16 @@ export function criticalPath(
   order: readonly StepId[],
   weights: Readonly<Record<StepId, number>>,
 ): CriticalPathAnalysis {
+  const indexed = indexWorkflowGraph(graph);
+  const numbers = Int32Array.from(order, (id) => indexed.index.get(id)!);
+  const weight = Float64Array.from(graph.steps, (id) => weights[id] ?? 0);
+  const result = longestPaths(indexed, numbers, numbers.length, weight);
   const remaining: Record<StepId, number> = Object.create(null);
-  const next: Record<StepId, StepId | undefined> = Object.create(null);
-  let totalWeight = 0;
-  for (let i = order.length - 1; i >= 0; i--) {
-    const id = order[i];
-    let best = 0;
-    let bestNext: StepId | undefined;
-    for (const dependent of graph.dependents[id]) {
-      if (remaining[dependent] > best) {
-        best = remaining[dependent];
-        bestNext = dependent;
-      }
-    }
-    remaining[id] = weights[id] + best;
-    next[id] = bestNext;
-    totalWeight += weights[id];
-  }
-  let start: StepId | undefined;
-  for (const id of graph.roots) {
-    if (start === undefined || remaining[id] > remaining[start]) start = id;
-  }
-  const path: StepId[] = [];
-  for (let id = start; id !== undefined; id = next[id]) path.push(id);
-  return { path, length: start === undefined ? 0 : remaining[start], totalWeight, remaining };
+  for (const i of numbers) remaining[graph.steps[i]] = result.remaining[i];
+  return {
+    path: result.path.map((i) => graph.steps[i]),
+    length: result.pathLength,
+    totalWeight: result.total,
+    remaining,
+  };
 }

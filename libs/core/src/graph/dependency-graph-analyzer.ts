@@ -1,14 +1,17 @@
 import type { StepId, StepDefinition } from '../spec/workflow.types';
 import { CycleDetectedError } from '../errors/cycle-detected.error';
-import { criticalPath, stepWeights } from './critical-path';
+import { weightArray } from './critical-path';
 import { findCycles } from './find-cycles';
-import { topologicalLevels } from './topological-levels';
-import { buildGraph, type WorkflowGraph } from './workflow-graph';
+import { indexWorkflowGraph, kahn, longestPaths, toWorkflowGraph, type IndexedGraph } from './indexed-graph';
+import { buildIndexedGraph, type WorkflowGraph } from './workflow-graph';
 import type { WorkflowPlan } from './workflow-plan.types';
 
 /** Everything the analyzer finds about a workflow. */
 export interface WorkflowAnalysis {
+  /** The graph as records keyed by id (built on first use). */
   readonly graph: WorkflowGraph;
+  /** The graph with numbered steps, as the executor walks it. */
+  readonly indexed: IndexedGraph;
   /** A topological order (Kahn's, declaration order among equals). */
   readonly order: StepId[];
   /** Parallel levels. */
@@ -20,8 +23,8 @@ export interface WorkflowAnalysis {
   readonly totalWeight: number;
   /** totalWeight / criticalPathLength, 2 decimals. */
   readonly idealSpeedup: number;
-  /** Each step's remaining critical path: its priority in the ready queue. */
-  readonly priority: Record<StepId, number>;
+  /** Each step's remaining critical path, by step number: its priority in the ready queue. */
+  readonly priority: Float64Array;
   /** The plan as `weft plan --json` prints it. */
   readonly plan: WorkflowPlan;
 }
@@ -33,7 +36,8 @@ export function round2(value: number): number {
 
 /**
  * Builds a workflow's dependency graph and analyses it: cycles, levels, roots and leaves, critical
- * path, ideal speedup. Linear in steps + edges (cycle enumeration, on a cyclic graph only, is bounded).
+ * path, ideal speedup. Linear in steps + edges: the passes run over numbered steps and flat edge
+ * arrays (cycle enumeration, on a cyclic graph only, is bounded).
  */
 export class DependencyGraphAnalyzer {
   /** Analyses a workflow; throws {@link CycleDetectedError} listing every cycle. */
@@ -41,28 +45,42 @@ export class DependencyGraphAnalyzer {
     workflow: { readonly steps: readonly StepDefinition[] },
     estimates?: Readonly<Record<StepId, number>>,
   ): WorkflowAnalysis {
-    return this.analyzeGraph(buildGraph(workflow), estimates);
+    return this.analyzeIndexed(buildIndexedGraph(workflow), estimates);
   }
 
   /** Same as {@link analyze} on a graph already built. */
   analyzeGraph(graph: WorkflowGraph, estimates?: Readonly<Record<StepId, number>>): WorkflowAnalysis {
-    const { levels, order, unsorted } = topologicalLevels(graph);
-    if (unsorted.length) throw new CycleDetectedError(findCycles(graph));
-    const weights = stepWeights(graph.steps, estimates);
-    const cp = criticalPath(graph, order, weights);
-    const idealSpeedup = cp.length > 0 ? round2(cp.totalWeight / cp.length) : 1;
+    return this.analyzeIndexed(indexWorkflowGraph(graph), estimates);
+  }
+
+  /** Same as {@link analyze} on a numbered graph. */
+  analyzeIndexed(indexed: IndexedGraph, estimates?: Readonly<Record<StepId, number>>): WorkflowAnalysis {
+    const { ids, depStart, deps } = indexed;
+    const { order, length, level } = kahn(indexed);
+    if (length < ids.length) throw new CycleDetectedError(findCycles(toWorkflowGraph(indexed)));
+    const cp = longestPaths(indexed, order, length, weightArray(ids, estimates));
+    const idealSpeedup = cp.pathLength > 0 ? round2(cp.total / cp.pathLength) : 1;
+    const levels: StepId[][] = [];
     const edges: [StepId, StepId][] = [];
-    for (const id of graph.steps) for (const dep of graph.dependencies[id]) edges.push([dep, id]);
+    for (let i = 0; i < ids.length; i++) {
+      (levels[level[i]] ??= []).push(ids[i]);
+      for (let k = depStart[i]; k < depStart[i + 1]; k++) edges.push([ids[deps[k]], ids[i]]);
+    }
+    const criticalPath = cp.path.map((i) => ids[i]);
+    let graph: WorkflowGraph | undefined;
     return {
-      graph,
-      order,
+      get graph() {
+        return (graph ??= toWorkflowGraph(indexed));
+      },
+      indexed,
+      order: Array.from(order, (i) => ids[i]),
       levels,
-      criticalPath: cp.path,
-      criticalPathLength: cp.length,
-      totalWeight: cp.totalWeight,
+      criticalPath,
+      criticalPathLength: cp.pathLength,
+      totalWeight: cp.total,
       idealSpeedup,
       priority: cp.remaining,
-      plan: { steps: graph.steps, edges, levels, criticalPath: cp.path, idealSpeedup },
+      plan: { steps: [...ids], edges, levels, criticalPath, idealSpeedup },
     };
   }
 

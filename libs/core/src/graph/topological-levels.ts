@@ -1,4 +1,5 @@
 import type { StepId } from '../spec/workflow.types';
+import { indexWorkflowGraph, kahn } from './indexed-graph';
 import type { WorkflowGraph } from './workflow-graph';
 
 /**
@@ -7,25 +8,12 @@ import type { WorkflowGraph } from './workflow-graph';
  * Steps on a cycle belong to no level; they are returned in `unsorted`.
  */
 export function topologicalLevels(graph: WorkflowGraph): { levels: StepId[][]; order: StepId[]; unsorted: StepId[] } {
-  const remaining: Record<StepId, number> = Object.create(null);
-  const level: Record<StepId, number> = Object.create(null);
-  for (const id of graph.steps) {
-    remaining[id] = graph.dependencies[id].length;
-    level[id] = 0;
-  }
-  const order: StepId[] = graph.steps.filter((id) => remaining[id] === 0);
-  for (let i = 0; i < order.length; i++) {
-    const id = order[i];
-    for (const next of graph.dependents[id]) {
-      if (level[next] < level[id] + 1) level[next] = level[id] + 1;
-      if (--remaining[next] === 0) order.push(next);
-    }
-  }
+  const indexed = indexWorkflowGraph(graph);
+  const { order, length, level } = kahn(indexed);
+  const sorted = new Uint8Array(graph.steps.length);
+  for (let h = 0; h < length; h++) sorted[order[h]] = 1;
   const levels: StepId[][] = [];
-  const sorted = new Set(order);
-  for (const id of graph.steps) {
-    if (!sorted.has(id)) continue;
-    (levels[level[id]] ??= []).push(id);
-  }
-  return { levels, order, unsorted: graph.steps.filter((id) => !sorted.has(id)) };
+  const unsorted: StepId[] = [];
+  graph.steps.forEach((id, i) => (sorted[i] ? (levels[level[i]] ??= []).push(id) : unsorted.push(id)));
+  return { levels, order: Array.from(order.subarray(0, length), (i) => graph.steps[i]), unsorted };
 }

@@ -1,5 +1,6 @@
 import type { StepDefinition, StepId } from '../spec/workflow.types';
 import { stepReferences } from '../spec/references';
+import { indexGraph, toWorkflowGraph, type IndexedGraph } from './indexed-graph';
 
 /** A workflow's dependency graph as plain data. Keys are step ids; records have no prototype. */
 export interface WorkflowGraph {
@@ -21,9 +22,19 @@ export interface WorkflowGraph {
  * out (validation reports them). Linear in steps + edges.
  */
 export function buildGraph(workflow: { readonly steps: readonly StepDefinition[] }): WorkflowGraph {
-  const adjacency: Record<StepId, StepId[]> = Object.create(null);
-  for (const step of workflow.steps) adjacency[step.id] = [...step.needs, ...stepReferences(step)];
-  return graphFromDependencies(adjacency);
+  return toWorkflowGraph(buildIndexedGraph(workflow));
+}
+
+/** {@link buildGraph} with numbered steps and flat edge arrays, for the analyzer and the executor. */
+export function buildIndexedGraph(workflow: { readonly steps: readonly StepDefinition[] }): IndexedGraph {
+  const steps = workflow.steps;
+  return indexGraph(
+    steps.map((step) => step.id),
+    (i) => {
+      const references = stepReferences(steps[i]);
+      return references.length ? [...steps[i].needs, ...references] : steps[i].needs;
+    },
+  );
 }
 
 /**
@@ -32,19 +43,5 @@ export function buildGraph(workflow: { readonly steps: readonly StepDefinition[]
  */
 export function graphFromDependencies(adjacency: Record<StepId, readonly StepId[]>): WorkflowGraph {
   const steps = Object.keys(adjacency);
-  const dependencies: Record<StepId, StepId[]> = Object.create(null);
-  const dependents: Record<StepId, StepId[]> = Object.create(null);
-  for (const id of steps) dependents[id] = [];
-  for (const id of steps) {
-    const deps = [...new Set(adjacency[id])].filter((dep) => dep in dependents);
-    dependencies[id] = deps;
-    for (const dep of deps) dependents[dep].push(id);
-  }
-  return {
-    steps,
-    dependencies,
-    dependents,
-    roots: steps.filter((id) => dependencies[id].length === 0),
-    leaves: steps.filter((id) => dependents[id].length === 0),
-  };
+  return toWorkflowGraph(indexGraph(steps, (i) => adjacency[steps[i]]));
 }

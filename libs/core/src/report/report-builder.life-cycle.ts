@@ -1,4 +1,4 @@
-import type { WorkflowGraph } from '../graph/workflow-graph';
+import type { IndexedGraph } from '../graph/indexed-graph';
 import type { StepId } from '../spec/workflow.types';
 import type {
   AttemptFinishedEvent,
@@ -39,13 +39,13 @@ export class ReportBuilder implements ExecutionLifeCycle {
   #peak = 0;
 
   constructor(
-    readonly graph: WorkflowGraph,
+    readonly graph: IndexedGraph,
     readonly retryOf: string | null = null,
   ) {}
 
   runStarted(event: RunStartedEvent): void {
     this.#started = event;
-    for (const id of this.graph.steps) this.#steps[id] = PENDING;
+    for (const id of this.graph.ids) this.#steps[id] = PENDING;
   }
 
   stepStarted(event: StepStartedEvent): void {

@@ -1,7 +1,5 @@
-import { criticalPath } from '../graph/critical-path';
 import { round2 } from '../graph/dependency-graph-analyzer';
-import { topologicalLevels } from '../graph/topological-levels';
-import type { WorkflowGraph } from '../graph/workflow-graph';
+import { kahn, longestPaths, type IndexedGraph } from '../graph/indexed-graph';
 import type { StepId } from '../spec/workflow.types';
 
 /** The speed figures of a finished run. */
@@ -24,25 +22,26 @@ export interface SpeedupFigures {
  * its longest item (its items could all run at once).
  */
 export function computeSpeedup(
-  graph: WorkflowGraph,
+  graph: IndexedGraph,
   busyMs: Readonly<Record<StepId, number>>,
   makespanMs: number,
   spanMs: Readonly<Record<StepId, number>> = busyMs,
 ): SpeedupFigures {
-  const weights: Record<StepId, number> = Object.create(null);
+  const { ids } = graph;
+  const weight = new Float64Array(ids.length);
   let sequentialMs = 0;
-  for (const id of graph.steps) {
-    weights[id] = Math.max(0, spanMs[id] ?? 0);
+  ids.forEach((id, i) => {
+    weight[i] = Math.max(0, spanMs[id] ?? 0);
     sequentialMs += Math.max(0, busyMs[id] ?? 0);
-  }
-  const { order } = topologicalLevels(graph);
-  const cp = criticalPath(graph, order, weights);
+  });
+  const { order, length } = kahn(graph);
+  const cp = longestPaths(graph, order, length, weight);
   return {
     sequentialMs: Math.round(sequentialMs),
     speedup: ratio(sequentialMs, makespanMs),
-    idealSpeedup: ratio(sequentialMs, cp.length),
-    criticalPath: cp.length > 0 ? cp.path : [],
-    criticalPathMs: Math.round(cp.length),
+    idealSpeedup: ratio(sequentialMs, cp.pathLength),
+    criticalPath: cp.pathLength > 0 ? cp.path.map((i) => ids[i]) : [],
+    criticalPathMs: Math.round(cp.pathLength),
   };
 }
 

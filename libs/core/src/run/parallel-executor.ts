@@ -47,6 +47,8 @@ interface UnitState {
 
 interface StepState {
   readonly def: StepDefinition;
+  /** Its number in the indexed graph. */
+  readonly num: number;
   readonly handler: StepTypeHandler<any>;
   status: StepStatus;
   remainingDeps: number;
@@ -105,14 +107,16 @@ export class ParallelExecutor {
     const pools: Record<string, number> = {};
     for (const [name, limit] of Object.entries(options.workflow.pools)) pools[name] = Math.min(limit, maxParallel);
     this.#schedule = new StepSchedule({ maxParallel, pools });
-    for (const def of options.workflow.steps) {
+    const { depStart } = this.#analysis.indexed;
+    options.workflow.steps.forEach((def, num) => {
       const handler = options.stepTypes.get(def.type);
       if (!handler) throw new StepTypeNotFoundError(def.type, options.stepTypes.names());
       this.#states.set(def.id, {
         def,
+        num,
         handler,
         status: 'pending',
-        remainingDeps: this.#analysis.graph.dependencies[def.id].length,
+        remainingDeps: depStart[num + 1] - depStart[num],
         units: [],
         open: 0,
         hash: null,
@@ -120,8 +124,8 @@ export class ParallelExecutor {
         lane: null,
         log: new ProcessLogBuffer(this.#limits.maxLogBytes),
       });
-    }
-    this.#report = new ReportBuilder(this.#analysis.graph, options.retryOf ?? null);
+    });
+    this.#report = new ReportBuilder(this.#analysis.indexed, options.retryOf ?? null);
     const observers = options.lifecycle ? ([] as ExecutionLifeCycle[]).concat(options.lifecycle) : [];
     this.#events = new CompositeLifeCycle([this.#report, ...observers]);
   }
@@ -145,10 +149,10 @@ export class ParallelExecutor {
         workflow: this.#workflow.name,
         maxParallel: this.#maxParallel,
         plan: this.#analysis.plan,
-        steps: this.#workflow.steps.map((s) => ({ id: s.id, type: s.type, needs: this.#analysis.graph.dependencies[s.id] })),
+        steps: this.#workflow.steps.map((s, num) => ({ id: s.id, type: s.type, needs: this.#dependencies(num) })),
       });
       if (this.#options.signal?.aborted) this.#cancelAll('user');
-      for (const id of this.#analysis.graph.roots) this.#examine(id);
+      for (const state of [...this.#states.values()]) if (state.remainingDeps === 0) this.#examine(state.def.id);
       this.#pump();
       if (this.#finishedSteps === this.#states.size) this.#done();
       await finished;
@@ -169,7 +173,7 @@ export class ParallelExecutor {
     if (state.status !== 'pending') return;
     if (this.#cancelledBy) return this.#finishUnstarted(state, 'cancelled', 'cancelled', 'the run was cancelled');
     const def = state.def;
-    const deps = this.#analysis.graph.dependencies[id];
+    const deps = this.#dependencies(state.num);
     const scope = this.#scope();
     if (def.if) {
       let pass: boolean;
@@ -197,13 +201,13 @@ export class ParallelExecutor {
       }
       items = value;
     }
-    state.hash = stepHash(def, state.handler, this.#workflow, scope, items);
+    state.hash = stepHash(def, state.handler, this.#workflow, scope, items, this.#fileHashes);
     const previous = this.#options.reuse?.[id];
     if (previous && previous.hash === state.hash) {
       state.status = 'succeeded';
       return this.#finishStep(state, previous.outputs, true);
     }
-    const priority = this.#analysis.priority[id];
+    const priority = this.#analysis.priority[state.num];
     const make = (index: number | null, value: unknown): UnitState => ({
       index,
       value,
@@ -459,14 +463,24 @@ export class ParallelExecutor {
       hash: state.hash,
     });
     if (state.status === 'failed' && !state.def.continueOnError && this.#workflow.failFast) this.#cancelAll('failFast');
-    for (const dependent of this.#analysis.graph.dependents[state.def.id]) {
-      const next = this.#states.get(dependent)!;
-      if (--next.remainingDeps === 0) this.#examine(dependent);
+    const { outStart, outs, ids } = this.#analysis.indexed;
+    for (let k = outStart[state.num]; k < outStart[state.num + 1]; k++) {
+      const next = this.#states.get(ids[outs[k]])!;
+      if (--next.remainingDeps === 0) this.#examine(next.def.id);
     }
     if (this.#finishedSteps === this.#states.size) this.#done();
   }
 
   readonly #stepOutputs = new Map<StepId, unknown>();
+  readonly #fileHashes = new Map<string, string>();
+
+  /** Ids of step `num`'s dependencies. */
+  #dependencies(num: number): StepId[] {
+    const { depStart, deps, ids } = this.#analysis.indexed;
+    const list: StepId[] = [];
+    for (let k = depStart[num]; k < depStart[num + 1]; k++) list.push(ids[deps[k]]);
+    return list;
+  }
 
   #scope(item?: { item: unknown; index: number }): ReferenceScope {
     return {

@@ -33,8 +33,8 @@ type ProcessEnd =
  * Shared by every built-in step type.
  *
  * 1. Nothing is spawned when `context.signal` is already aborted (`reason: 'cancelled'`).
- * 2. A per-attempt temp folder holds the `WEFT_INPUTS` file (the inputs JSON) and an empty
- *    `WEFT_OUTPUTS` file; it is removed at the end.
+ * 2. A per-attempt temp folder holds the `WEFT_INPUTS` file (the inputs JSON) and is where
+ *    `WEFT_OUTPUTS` points (the step creates that file if it has outputs); it is removed at the end.
  * 3. The program starts with an argument vector (no shell) as the leader of its own process group,
  *    in `context.workdir`, with only `PATH`/`HOME`/`LANG`, `context.env` and the `WEFT_*`/`INPUT_*`
  *    variables. The inputs JSON is written to its stdin.
@@ -59,11 +59,11 @@ export async function runStepProcess(
     const inputsPath = join(folder, 'inputs.json');
     const outputsPath = join(folder, 'outputs.json');
     const inputsJson = JSON.stringify(context.inputs ?? {});
-    await Promise.all([
+    // The outputs file is not created: a step that writes none leaves it missing, which means {}.
+    const [, workdirProblem] = await Promise.all([
       writeFile(inputsPath, inputsJson, { mode: 0o600 }),
-      writeFile(outputsPath, '', { mode: 0o600 }),
+      checkWorkdir(context.workdir),
     ]);
-    const workdirProblem = await checkWorkdir(context.workdir);
     if (workdirProblem) {
       return failure(log, {
         reason: 'spawn_error',
@@ -98,7 +98,8 @@ export async function runStepProcess(
     // Only Weft's own side (temp files, serialising inputs) can get here.
     return failure(log, { reason: 'error', message: `cannot run step process: ${(error as Error).message}` });
   } finally {
-    if (folder) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    // Removed in the background: the outcome does not wait for the file system.
+    if (folder) void rm(folder, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

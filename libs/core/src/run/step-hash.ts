@@ -40,17 +40,25 @@ export function stepHash(
   workflow: Pick<Workflow, 'env' | 'rootDir'>,
   scope: ReferenceScope,
   items: readonly unknown[] | null,
+  /** Script content hashes by absolute path, shared by the steps of one run (each file read once). */
+  fileHashes: Map<string, string> = new Map(),
 ): string {
   const hash = createHash('sha256');
   const scripts: Record<string, string> = {};
   for (const field of handler.pathFields ?? []) {
     const path = def.config[field];
     if (typeof path !== 'string') continue;
-    try {
-      scripts[field] = createHash('sha256').update(readFileSync(resolve(workflow.rootDir, path))).digest('hex');
-    } catch {
-      scripts[field] = 'unreadable';
+    const file = resolve(workflow.rootDir, path);
+    let digest = fileHashes.get(file);
+    if (digest === undefined) {
+      try {
+        digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+      } catch {
+        digest = 'unreadable';
+      }
+      fileHashes.set(file, digest);
     }
+    scripts[field] = digest;
   }
   hash.update(
     stableStringify({
