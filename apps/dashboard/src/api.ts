@@ -5,7 +5,7 @@ import type { HistoryRun } from '@weft/viz';
 export interface WorkflowSummary {
   readonly id: string;
   readonly name: string;
-  readonly plan?: WorkflowPlan;
+  readonly plan?: WorkflowPlan | null;
 }
 
 /** A validation error body (SPEC 6: `400 {error, details}`). */
@@ -75,8 +75,24 @@ export const api = {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ maxParallel }),
     }),
-  runs: async (limit = 50) => list<HistoryRun & { workflowId?: string }>(await request(`/api/runs?limit=${limit}`), 'items', 'runs'),
-  run: (runId: string) => request<RunReport & { workflowId?: string }>(`/api/runs/${encodeURIComponent(runId)}`),
+  runs: async (limit = 50) => list<HistoryRun & { workflowId?: string | null }>(await request(`/api/runs?limit=${limit}`), 'items', 'runs'),
+  run: (runId: string) => request<RunReport & { workflowId?: string | null }>(`/api/runs/${encodeURIComponent(runId)}`),
+  /**
+   * The plan of the workflow a run ran, for its dependency edges (a run report has none). The run
+   * summary in `GET /api/runs` names the workflow (`workflowId`); the report does not.
+   */
+  runPlan: async (report: RunReport & { workflowId?: string | null }): Promise<WorkflowPlan | null> => {
+    let workflowId = report.workflowId ?? null;
+    if (!workflowId) {
+      const runs = await api.runs(500);
+      workflowId = runs.find((r) => r.runId === report.runId)?.workflowId ?? null;
+    }
+    if (!workflowId) return null;
+    const plan = (await api.workflow(workflowId)).plan ?? null;
+    // Only a plan of the same steps: the stored document may have been replaced since.
+    const steps = Object.keys(report.steps);
+    return plan && steps.every((id) => plan.steps.includes(id)) ? plan : null;
+  },
   stepLog: async (runId: string, stepId: string): Promise<string> => {
     const body = await request<unknown>(`/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`);
     if (typeof body === 'string') return body;

@@ -28,6 +28,21 @@ describe('layoutGraph', () => {
     expect(g.width).toBeGreaterThan(0);
   });
 
+  it('draws each edge from the right side of its source into the left side of its target, fan-ins spread', () => {
+    const g = layoutGraph(['a', 'b', 'c', 'd'], [['a', 'd'], ['b', 'd'], ['c', 'd']]);
+    const d = g.nodes.find((n) => n.id === 'd')!;
+    const ends = g.edges.map((e) => {
+      const nums = e.path.match(/-?\d+(\.\d+)?/g)!.map(Number);
+      const src = g.nodes.find((n) => n.id === e.from)!;
+      expect(nums[0]).toBeCloseTo(src.x + g.nodeWidth, 5);
+      expect(nums.at(-2)).toBeCloseTo(d.x, 5);
+      return nums.at(-1)!;
+    });
+    expect(new Set(ends).size).toBe(3);
+    for (const y of ends) expect(y).toBeGreaterThan(d.y);
+    for (const y of ends) expect(y).toBeLessThan(d.y + g.nodeHeight);
+  });
+
   it('handles an empty graph and ignores edges to unknown steps', () => {
     expect(layoutGraph([], []).nodes).toEqual([]);
     expect(layoutGraph(['a'], [['a', 'zz']]).edges).toEqual([]);
@@ -164,6 +179,7 @@ describe('computeSpeedup', () => {
     expect(v.makespanMs).toBe(1200);
     expect(v.sequentialMs).toBe(3600);
     expect(v.whatIf).toEqual([]);
+    expect(v.headline).toBe('3.0x faster so far');
     expect(computeSpeedup(seedDemoPending.state, seedDemoPending.now).headline).toBe('No speedup yet');
   });
 });

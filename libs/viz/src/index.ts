@@ -3,7 +3,7 @@
 // run state: from the SSE event stream or from a plain report
 export * from './state/run-state.types.js';
 export { initialRunState, reduceRunEvents, reduceAll, pendingStep, MAX_LOG_CHARS } from './state/reduce-run-events.js';
-export { runStateFromReport, mergeReport } from './state/run-state-from-report.js';
+export { runStateFromReport, mergeReport, applyPlan } from './state/run-state-from-report.js';
 export { useRunEvents, parseRunEvent, RUN_EVENT_TYPES } from './state/use-run-events.js';
 export type { UseRunEventsOptions, UseRunEventsResult, RunEventsConnection } from './state/use-run-events.js';
 export { SseParser, type SseMessage } from './state/sse-parser.js';

@@ -5,6 +5,8 @@ import {
   ParallelismIndicator,
   ParallelTimeline,
   SpeedupDashboard,
+  applyPlan,
+  initialRunState,
   runStateFromReport,
   useRunEvents,
   type RunState,
@@ -15,42 +17,60 @@ import { navigate } from '../router';
 /** One run, live: graph, parallelism, timeline and speedup from the event stream; then a step's log. */
 export function RunPage({ runId }: { runId: string }) {
   const live = useRunEvents(runEventsUrl(runId), { token: getToken() });
-  const [report, setReport] = useState<(RunReport & { workflowId?: string }) | null>(null);
+  const [report, setReport] = useState<RunReport | null>(null);
+  // Until the report answered, the stream may be replaying a finished run: do not show it as live.
+  const [reportSettled, setReportSettled] = useState(false);
   const [plan, setPlan] = useState<WorkflowPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
 
-  // A finished run may have no events to replay: fall back to its report (and the workflow's plan).
+  // A finished run may have no events to replay: fall back to its report. Either way a finished
+  // run's replayed events and its report carry no dependency edges: take them from the workflow's plan.
   useEffect(() => {
     let alive = true;
     api
       .run(runId)
-      .then(async (r) => {
-        if (!alive) return;
-        setReport(r);
-        if (r.workflowId) {
-          const wf = await api.workflow(r.workflowId).catch(() => null);
-          if (alive && wf?.plan) setPlan(wf.plan);
-        }
-      })
-      .catch((e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)));
+      .then((r) => alive && setReport(r))
+      .catch((e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => alive && setReportSettled(true));
     return () => {
       alive = false;
     };
   }, [runId, live.state.status === 'running' ? 'live' : live.state.status]);
 
+  const reportLoaded = report !== null;
+  useEffect(() => {
+    if (!report) return undefined;
+    let alive = true;
+    api
+      .runPlan(report)
+      .then((p) => alive && setPlan(p))
+      .catch(() => undefined); // without a plan the graph still shows every step, only no edges
+    return () => {
+      alive = false;
+    };
+    // Once per run: the plan does not change.
+  }, [runId, reportLoaded]);
+
   const state: RunState = useMemo(() => {
-    if (live.state.status !== 'pending') return live.state;
-    if (report && report.status !== 'running') return runStateFromReport(report, plan);
+    const liveDone = live.state.status !== 'pending' && live.state.status !== 'running';
+    // A finished run's stream replays it from the start: show its report until the replay ends,
+    // rather than flicker back to "running" with every step pending.
+    if (!liveDone && report && report.status !== 'running') return runStateFromReport(report, plan);
+    if (!liveDone && !reportSettled) return initialRunState();
+    if (live.state.status !== 'pending') return applyPlan(live.state, plan);
     return live.state;
-  }, [live.state, report, plan]);
+  }, [live.state, report, reportSettled, plan]);
 
   const finished = state.status !== 'running' && state.status !== 'pending';
   return (
     <>
       <section className="card">
         <h2>
-          Run {runId} {state.workflow ? `· ${state.workflow}` : ''}{' '}
+          {state.workflow ?? 'Run'}{' '}
+          <span className="muted run-id" title={`Run ${runId}`}>
+            run {runId.slice(0, 8)}
+          </span>{' '}
           <span className="status-pill" data-testid="run-status">
             {state.status}
           </span>{' '}
@@ -77,7 +97,7 @@ export function RunPage({ runId }: { runId: string }) {
         {live.error && !finished && <p className="error">Event stream: {live.error}</p>}
         <div className="row">
           <ParallelismIndicator state={state} />
-          <div className="grow">
+          <div className="grow graph-scroll">
             <ExecutionGraph state={state} onSelectStep={setSelected} selectedStep={selected} />
           </div>
         </div>

@@ -37,6 +37,9 @@ export function WorkflowsPage() {
 }
 
 function WorkflowRow({ workflow }: { workflow: WorkflowSummary }) {
+  // `GET /api/workflows` lists names only; the plan (steps, ideal speedup) comes with the detail.
+  const detail = useAsync(async () => (workflow.plan !== undefined ? workflow : api.workflow(workflow.id)), [workflow.id]);
+  const plan = detail.data?.plan ?? null;
   const [maxParallel, setMaxParallel] = useState(4);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -54,8 +57,8 @@ function WorkflowRow({ workflow }: { workflow: WorkflowSummary }) {
   return (
     <tr data-workflow={workflow.name}>
       <td>{workflow.name}</td>
-      <td>{workflow.plan?.steps.length ?? '–'}</td>
-      <td>{workflow.plan ? `${workflow.plan.idealSpeedup.toFixed(1)}x` : '–'}</td>
+      <td>{plan ? plan.steps.length : detail.loading ? '…' : '–'}</td>
+      <td>{plan ? `${plan.idealSpeedup.toFixed(1)}x` : detail.loading ? '…' : '–'}</td>
       <td>
         <label>
           maxParallel{' '}

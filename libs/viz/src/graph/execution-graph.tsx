@@ -56,6 +56,7 @@ export function ExecutionGraph(props: ExecutionGraphProps) {
         width={width}
         height={height}
         viewBox={`0 0 ${width} ${height}`}
+        style={{ height: 'auto' }}
       >
         <defs>
           <marker id={arrowId} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">

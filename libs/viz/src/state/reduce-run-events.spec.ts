@@ -1,6 +1,6 @@
 import type { ExecutionEvent } from '@weft/core';
 import { initialRunState, reduceAll, reduceRunEvents } from './reduce-run-events';
-import { runStateFromReport } from './run-state-from-report';
+import { applyPlan, runStateFromReport } from './run-state-from-report';
 import { eventsUntil, failuresRun, seedDemoRun, simulateRun, wideFanOutRun } from '../fixtures';
 
 const at = (ms: number) => new Date(Date.parse('2026-11-26T10:00:00.000Z') + ms).toISOString();
@@ -137,5 +137,24 @@ describe('runStateFromReport', () => {
     const fromEvents = reduceAll(run.events);
     const fromReport = runStateFromReport(run.report, run.plan);
     for (const id of ['a', 'b', 'c']) expect(fromReport.steps[id]!.status).toBe(fromEvents.steps[id]!.status);
+  });
+});
+
+describe('applyPlan', () => {
+  it('gives a run replayed without edges (a finished run from history) the plan’s edges and needs', () => {
+    const report = seedDemoRun.report;
+    const bare = runStateFromReport(report);
+    expect(bare.edges).toEqual([]);
+    const s = applyPlan(bare, seedDemoRun.plan);
+    expect(s.edges).toHaveLength(3);
+    expect(s.steps.generate_report!.needs).toHaveLength(3);
+    expect(s.steps.generate_report!.status).toBe('succeeded');
+    expect(s.order).toEqual(seedDemoRun.plan.steps);
+  });
+
+  it('leaves a state that has edges, or no plan, as it is', () => {
+    const s = runStateFromReport(seedDemoRun.report, seedDemoRun.plan);
+    expect(applyPlan(s, seedDemoRun.plan)).toBe(s);
+    expect(applyPlan(s, null)).toBe(s);
   });
 });

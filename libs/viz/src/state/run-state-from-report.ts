@@ -177,3 +177,29 @@ export function mergeReport(state: RunState, report: RunReport): RunState {
     report,
   };
 }
+
+/**
+ * Adds a workflow's plan to a state that lacks it: a run replayed from a stored report (a finished
+ * run's event stream, or a report alone) knows no dependency edges. Fills the edges, each step's
+ * `needs`, the steps the run never reached (as pending) and the critical path when missing.
+ * A state that already has edges is returned as it is.
+ */
+export function applyPlan(state: RunState, plan: WorkflowPlan | null | undefined): RunState {
+  if (!plan || state.edges.length > 0 || plan.edges.length === 0) return state;
+  const edges = plan.edges.map(([a, b]) => [a, b] as const);
+  const order = [...plan.steps, ...state.order.filter((id) => !plan.steps.includes(id))];
+  const steps: Record<string, StepState> = {};
+  for (const id of order) {
+    const step = state.steps[id] ?? stepFromReport(id, EMPTY_STEP, [], null);
+    const needs = [...step.needs];
+    for (const [from, to] of edges) if (to === id && !needs.includes(from)) needs.push(from);
+    steps[id] = { ...step, needs };
+  }
+  return {
+    ...state,
+    order,
+    steps,
+    edges: edges.filter(([a, b]) => steps[a] && steps[b]),
+    criticalPath: state.criticalPath.length > 0 ? state.criticalPath : [...plan.criticalPath],
+  };
+}

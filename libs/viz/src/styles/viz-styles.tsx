@@ -14,7 +14,7 @@ export const weftVizCss = `
   --weft-surface: #f5f7fa;
   --weft-grid: #e4e7eb;
   --weft-edge: #9aa5b1;
-  --weft-focus: #f59e0b;
+  --weft-focus: #7c3aed; /* violet: never the critical path’s amber */
   --weft-color-pending: #cbd2d9;
   --weft-color-running: #2563eb;
   --weft-color-succeeded: #16a34a;

@@ -1,5 +1,5 @@
 import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
-import { curveBasis, line } from 'd3';
+import { curveBumpX, line } from 'd3';
 import type { StepReason, StepStatus } from '@weft/core';
 import type { RunState } from '../../state/run-state.types.js';
 import { formatDuration, reasonText } from '../../shared/format.js';
@@ -63,7 +63,33 @@ export interface GraphLayout {
 const edgePath = line<{ x: number; y: number }>()
   .x((p) => p.x)
   .y((p) => p.y)
-  .curve(curveBasis);
+  .curve(curveBumpX);
+
+/**
+ * Vertical offsets from the node centre of each edge's end at one side of its node: `self` is the
+ * index of the node in `[from, to]` whose side this is, `other` the index of the far end.
+ */
+function ports(
+  edges: readonly (readonly [string, string])[],
+  centre: ReadonlyMap<string, { x: number; y: number }>,
+  self: 0 | 1,
+  other: 0 | 1,
+  nodeHeight: number,
+): Map<string, number> {
+  const bySide = new Map<string, (readonly [string, string])[]>();
+  for (const e of edges) {
+    const list = bySide.get(e[self]) ?? [];
+    list.push(e);
+    bySide.set(e[self], list);
+  }
+  const offsets = new Map<string, number>();
+  for (const list of bySide.values()) {
+    list.sort((p, q) => centre.get(p[other])!.y - centre.get(q[other])!.y);
+    const step = list.length > 1 ? Math.min(10, (nodeHeight - 16) / (list.length - 1)) : 0;
+    list.forEach((e, i) => offsets.set(`${e[0]}→${e[1]}`, (i - (list.length - 1) / 2) * step));
+  }
+  return offsets;
+}
 
 /**
  * Lays the DAG out left to right with dagre. Pure; depends only on the ids and edges, so a live
@@ -93,13 +119,28 @@ export function layoutGraph(
   for (const [from, to] of kept) g.setEdge(from, to);
   dagreLayout(g);
   const graph = g.graph() as { width?: number; height?: number };
+  const centre = new Map<string, { x: number; y: number }>();
   const nodes = order.map((id) => {
     const n = g.node(id) as { x: number; y: number };
+    centre.set(id, { x: n.x, y: n.y });
     return { id, x: n.x - nodeWidth / 2, y: n.y - nodeHeight / 2 };
   });
+  // Edges leave a node's right side and enter the next one's left side, horizontally, so the
+  // arrowheads always point into the node; several edges at one side are spread over its height
+  // (ordered by the other end's position, so they do not cross there).
+  const outPort = ports(kept, centre, 0, 1, nodeHeight);
+  const inPort = ports(kept, centre, 1, 0, nodeHeight);
   const outEdges = kept.map(([from, to]) => {
     const e = g.edge(from, to) as { points?: { x: number; y: number }[] };
-    return { from, to, path: edgePath(e.points ?? []) ?? '' };
+    const a = centre.get(from)!;
+    const b = centre.get(to)!;
+    const start = { x: a.x + nodeWidth / 2, y: a.y + outPort.get(`${from}→${to}`)! };
+    const end = { x: b.x - nodeWidth / 2, y: b.y + inPort.get(`${from}→${to}`)! };
+    // Dagre's inner points route an edge that spans several ranks around the nodes between; an
+    // edge to the next rank needs none (its S-curve, horizontal at both ends, is enough).
+    const inner = (e.points ?? []).slice(1, -1).filter((p) => p.x > start.x + 1 && p.x < end.x - 1);
+    const points = [start, ...(inner.length > 1 ? inner : []), end];
+    return { from, to, path: edgePath(points) ?? '' };
   });
   return {
     width: Math.ceil(graph.width ?? 0),

@@ -113,7 +113,8 @@ export function computeSpeedup(state: RunState, now: number, options: SpeedupOpt
   let headline: string;
   if (state.status === 'pending' || speedup === null) headline = 'No speedup yet';
   else if (speedup < 1) headline = `${formatSpeedup(speedup)} (slower than one at a time)`;
-  else headline = `${formatSpeedup(speedup)} faster`;
+  // While live the figure is the step time done so far over the time elapsed: say so, it moves.
+  else headline = `${formatSpeedup(speedup)} faster${live ? ' so far' : ''}`;
   const subline =
     speedup === null
       ? 'Speedup shows once steps have run'
