@@ -364,6 +364,9 @@ describe('Weft server across a restart (SQLite file)', () => {
         const types = replay.messages.map((m) => m.event);
         expect(types[0]).toBe('run.started');
         expect(types.at(-1)).toBe('run.finished');
+        // The replay carries the stored plan, so a late viewer draws the edges.
+        expect(body.plan.edges.length).toBeGreaterThan(0);
+        expect(replay.messages[0].data.plan.edges).toEqual(body.plan.edges);
         expect(replay.messages.at(-1)!.data.report).toEqual(before);
 
         const interrupted = await second.get(`/api/runs/${orphan}`).expect(200);

@@ -105,6 +105,8 @@ describe.each(TEST_DATABASE_KINDS)('HistoryStore on %s', (kind) => {
     const report = await store.getReport('run-1');
     expect(report).toEqual(finalReport('run-1', { a, b }, { status: 'failed' }));
     expect(await store.getRun('run-1')).toMatchObject({ runId: 'run-1', workflowId: workflow.id, status: 'failed', speedup: 1.5 });
+    expect(await store.getRunPlan('run-1')).toEqual(runStarted('run-1', ['a', 'b']).plan);
+    expect(await store.getRunPlan('nope')).toBeNull();
   });
 
   it('reports a run still going: finished steps, running ones and pending ones', async () => {

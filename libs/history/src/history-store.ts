@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type {
+  WorkflowPlan,
   ItemReport,
   ReusableStep,
   RunFinishedEvent,
@@ -238,6 +239,12 @@ export class HistoryStore {
     if (!run) return null;
     const steps = await this.#steps(runId);
     return toReport(run, steps);
+  }
+
+  /** The plan (steps, edges, levels, critical path) a run ran by; null when unknown. */
+  async getRunPlan(runId: string): Promise<WorkflowPlan | null> {
+    const run = await this.dataSource.getRepository(RunEntity).findOne({ where: { id: runId }, select: { id: true, plan: true } });
+    return run?.plan ?? null;
   }
 
   async getRun(runId: string): Promise<RunSummary | null> {

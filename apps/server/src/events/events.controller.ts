@@ -30,7 +30,7 @@ export class EventsController {
       const report = await this.history.getReport(runId);
       if (!report) throw new NotFoundException({ statusCode: 404, error: `No run '${runId}'` });
       // A run in the history but not in memory: finished long ago, or left by another process.
-      source = from(eventsFromReport(report));
+      source = from(eventsFromReport(report, (await this.history.getRunPlan(runId)) ?? undefined));
     }
     let id = 0;
     return source.pipe(map((event) => ({ id: String(++id), type: event.type, data: event })));

@@ -1,12 +1,13 @@
-import type { RunReport, StepReport } from '@weft/core';
+import type { RunReport, StepReport, WorkflowPlan } from '@weft/core';
 import type { RunStreamEvent } from './run-event.types.js';
 
 /**
  * The events of a finished run rebuilt from its stored report, for a subscriber that comes after
  * the run left memory: `run.started`, each step's `step.started` and `step.finished` in time order,
- * then `run.finished`. `running` is recomputed from the step times.
+ * then `run.finished`. `running` is recomputed from the step times. With the run's stored `plan`,
+ * `run.started` carries the edges, so a late viewer draws the graph as it was.
  */
-export function eventsFromReport(report: RunReport): RunStreamEvent[] {
+export function eventsFromReport(report: RunReport, plan?: WorkflowPlan): RunStreamEvent[] {
   const steps = Object.entries(report.steps);
   const marks: { at: string; order: number; event: (running: number) => RunStreamEvent; delta: number }[] = [];
   for (const [stepId, result] of steps) {
@@ -35,8 +36,8 @@ export function eventsFromReport(report: RunReport): RunStreamEvent[] {
     running: 0,
     workflow: report.workflow,
     maxParallel: report.maxParallel,
-    plan: { steps: steps.map(([id]) => id), edges: [], levels: [], criticalPath: report.criticalPath, idealSpeedup: report.idealSpeedup },
-    steps: steps.map(([id]) => ({ id, type: 'unknown', needs: [] })),
+    plan: plan ?? { steps: steps.map(([id]) => id), edges: [], levels: [], criticalPath: report.criticalPath, idealSpeedup: report.idealSpeedup },
+    steps: steps.map(([id]) => ({ id, type: 'unknown', needs: (plan?.edges ?? []).filter(([, to]) => to === id).map(([from]) => from) })),
   };
   const middle = marks.map((mark) => {
     running = Math.max(0, running + mark.delta);
