@@ -192,9 +192,17 @@ export class HistoryStore {
     await this.finishRun(event.report);
   }
 
-  /** Stores a final report (run figures and step results). */
+  /**
+   * Stores a final report (step results, then the run's figures). Steps go first: a reader that
+   * sees the run finished (even between the transaction's statements, on SQLite's one connection)
+   * sees its steps final.
+   */
   async finishRun(report: RunReport): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      const steps = manager.getRepository(StepRunEntity);
+      for (const [stepId, result] of Object.entries(report.steps)) {
+        await steps.update({ runId: report.runId, stepId }, stepColumns(result));
+      }
       await manager.getRepository(RunEntity).update(
         { id: report.runId },
         {
@@ -209,10 +217,6 @@ export class HistoryStore {
           retryOf: report.retryOf,
         },
       );
-      const steps = manager.getRepository(StepRunEntity);
-      for (const [stepId, result] of Object.entries(report.steps)) {
-        await steps.update({ runId: report.runId, stepId }, stepColumns(result));
-      }
     });
   }
 

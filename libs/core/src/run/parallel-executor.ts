@@ -51,6 +51,8 @@ interface StepState {
   readonly num: number;
   readonly handler: StepTypeHandler<any>;
   status: StepStatus;
+  /** Set once its dependencies were all terminal and it was decided on: a step is examined once. */
+  examined: boolean;
   remainingDeps: number;
   units: UnitState[];
   /** Units not yet final. */
@@ -116,6 +118,7 @@ export class ParallelExecutor {
         num,
         handler,
         status: 'pending',
+        examined: false,
         remainingDeps: depStart[num + 1] - depStart[num],
         units: [],
         open: 0,
@@ -170,7 +173,8 @@ export class ParallelExecutor {
   // Phase 2: a step whose dependencies are all terminal.
   #examine(id: StepId): void {
     const state = this.#states.get(id)!;
-    if (state.status !== 'pending') return;
+    if (state.status !== 'pending' || state.examined) return;
+    state.examined = true;
     if (this.#cancelledBy) return this.#finishUnstarted(state, 'cancelled', 'cancelled', 'the run was cancelled');
     const def = state.def;
     const deps = this.#dependencies(state.num);
