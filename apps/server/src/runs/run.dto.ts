@@ -47,6 +47,8 @@ export class StepReportDto {
 export class RunReportDto {
   @ApiProperty({ format: 'uuid' }) runId!: string;
   @ApiProperty() workflow!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The stored workflow it ran (null for runs recorded by the CLI)' })
+  workflowId!: string | null;
   @ApiProperty({ enum: ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] }) status!: string;
   @ApiProperty() maxParallel!: number;
   @ApiProperty() startedAt!: string;

@@ -86,10 +86,11 @@ export class RunsService implements OnApplicationShutdown {
     return { runId, status: 'cancelling' };
   }
 
-  async report(runId: string): Promise<RunReport> {
-    const report = await this.history.getReport(runId);
+  /** The run report (the shape of `weft run --json`), with the stored workflow it ran. */
+  async report(runId: string): Promise<RunReport & { workflowId: string | null }> {
+    const [report, run] = await Promise.all([this.history.getReport(runId), this.history.getRun(runId)]);
     if (!report) throw notFound(`No run '${runId}'`);
-    return report;
+    return { ...report, workflowId: run?.workflowId ?? null };
   }
 
   list(query: { workflowId?: string; limit?: number }): Promise<RunSummary[]> {
