@@ -337,6 +337,7 @@ export class ParallelExecutor {
       workdir: this.#workflow.rootDir,
       signal,
       limits: this.#limits,
+      ...(def.resourceLimits ? { resourceLimits: def.resourceLimits } : {}),
       log: (chunk: string) => {
         streamed.write(chunk);
         this.#emit({ type: 'step.log', runId: this.#runId, timestamp: iso(now()), running: this.#processes, stepId: def.id, item: item.index, chunk });

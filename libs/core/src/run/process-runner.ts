@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { StepOutcome, StepRunContext } from '../step-type/step-type';
+import { LIMITS_NOT_FOUND_EXIT, withResourceLimits } from './process-limits';
 import { buildProcessEnv } from './process-env';
 import { ProcessLogBuffer } from './process-log-buffer';
 import { readProcessOutputs } from './process-outputs';
@@ -73,10 +74,14 @@ export async function runStepProcess(
     if (context.signal.aborted) return cancelledBeforeStart(log);
 
     const env = buildProcessEnv(context, { inputsPath, outputsPath });
-    const end = await runChild(command, context, env, inputsJson, log);
+    const limited = withResourceLimits(command, context.resourceLimits);
+    const end = await runChild(limited, context, env, inputsJson, log);
 
     if (end.kind === 'spawn_error') return failure(log, { reason: 'spawn_error', message: end.message });
     const { exitCode, signal } = end;
+    if (limited !== command && exitCode === LIMITS_NOT_FOUND_EXIT && /exec: .*not found/.test(log.toString())) {
+      return failure(log, { reason: 'spawn_error', exitCode, message: `cannot start ${command.command}: not found on PATH` });
+    }
     if (end.killedByWeft) {
       return failure(log, {
         reason: 'cancelled',
@@ -85,8 +90,10 @@ export async function runStepProcess(
         message: 'stopped by Weft (timeout or cancel)',
       });
     }
-    if (signal)
-      return failure(log, { reason: 'signal', exitCode, signal, message: `killed by signal ${signal}` });
+    if (signal) {
+      const why = signal === 'SIGXCPU' ? ` (over its limit of ${context.resourceLimits?.cpuSeconds} CPU seconds)` : '';
+      return failure(log, { reason: 'signal', exitCode, signal, message: `killed by signal ${signal}${why}` });
+    }
     if (exitCode !== 0)
       return failure(log, { reason: 'exit_code', exitCode, signal, message: `exited with code ${exitCode}` });
 

@@ -596,7 +596,7 @@ describe('parseWorkflow', () => {
   describe('type-specific fields', () => {
     it('names an unknown field, suggests the closest and lists the allowed ones', () => {
       expect(report(yaml('steps:', '  - id: a', '    type: fake', '    scirpt: ./x.py'))).toEqual([
-        "4:5 steps[0].scirpt: unknown field 'scirpt' for a step of type 'fake'; did you mean 'script'?; allowed fields: id, type, needs, inputs, if, foreach, timeout, retries, retryDelay, continueOnError, pool, env, run, script",
+        "4:5 steps[0].scirpt: unknown field 'scirpt' for a step of type 'fake'; did you mean 'script'?; allowed fields: id, type, needs, inputs, if, foreach, timeout, retries, retryDelay, continueOnError, pool, env, limits, run, script",
       ]);
     });
 
@@ -642,7 +642,7 @@ describe('parseWorkflow', () => {
           stepTypes: fakeRegistry(piped),
         }),
       ).toEqual([
-        "2:33 steps[0].extra: unknown field 'extra' for a step of type 'piped'; allowed fields: id, type, needs, inputs, if, foreach, timeout, retries, retryDelay, continueOnError, pool, env",
+        "2:33 steps[0].extra: unknown field 'extra' for a step of type 'piped'; allowed fields: id, type, needs, inputs, if, foreach, timeout, retries, retryDelay, continueOnError, pool, env, limits",
       ]);
     });
 

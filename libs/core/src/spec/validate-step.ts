@@ -142,6 +142,7 @@ export function validateStep(
     retryDelayMs: field('retryDelay') ?? DEFAULT_RETRY_DELAY_MS,
     continueOnError: field('continueOnError') ?? false,
     ...optional('pool', pool),
+    ...optional('resourceLimits', field('limits')),
     env,
     config,
   };

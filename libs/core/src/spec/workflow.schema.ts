@@ -6,6 +6,11 @@ import { parseDuration } from './duration';
 export const MAX_PARALLEL_LIMIT = 8;
 /** `maxParallel` when the document does not set it. */
 export const DEFAULT_MAX_PARALLEL = 4;
+/** Largest `limits.memoryMb` (1 TiB). */
+export const MAX_MEMORY_MB = 1_048_576;
+/** Largest `limits.cpuSeconds` (a week). */
+export const MAX_CPU_SECONDS = 604_800;
+
 /** Most `retries` a step may ask for. */
 export const MAX_RETRIES = 10;
 /** `retryDelay` when a step does not set it, in ms. */
@@ -110,6 +115,13 @@ export const stepFields = {
   continueOnError: z.boolean(expected('expected true or false')),
   pool: z.string(expected('expected the name of a pool')),
   env: envMap,
+  limits: z.strictObject(
+    {
+      memoryMb: intFrom(16, MAX_MEMORY_MB).optional(),
+      cpuSeconds: intFrom(1, MAX_CPU_SECONDS).optional(),
+    },
+    expectedType('expected a mapping like { memoryMb: 512, cpuSeconds: 60 }'),
+  ),
 } as const;
 
 export type WorkflowField = keyof typeof workflowFields;

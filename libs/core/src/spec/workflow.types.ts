@@ -23,6 +23,14 @@ export interface Workflow {
   readonly sourcePath?: string;
 }
 
+/** Per-process OS limits of a step, applied with `ulimit` before its program starts. */
+export interface ResourceLimits {
+  /** Virtual memory (address space) cap in MiB; allocations past it fail. */
+  readonly memoryMb?: number;
+  /** CPU time cap in seconds; past it the process gets SIGXCPU. */
+  readonly cpuSeconds?: number;
+}
+
 /** One step after validation: common fields normalized, type-specific fields kept in `config`. */
 export interface StepDefinition {
   readonly id: StepId;
@@ -48,6 +56,8 @@ export interface StepDefinition {
   readonly continueOnError: boolean;
   /** Name of a pool in `Workflow.pools`. */
   readonly pool?: string;
+  /** OS limits on each of the step's processes (`limits:`), where the OS allows. */
+  readonly resourceLimits?: ResourceLimits;
   /** Raw step environment; values may hold references. */
   readonly env: Readonly<Record<string, unknown>>;
   /** Type-specific fields (`script`, `run`, `args`…) as validated by the step type's schema. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { StepId } from '../spec/workflow.types';
+import type { ResourceLimits, StepId } from '../spec/workflow.types';
 
 /** Why a step attempt failed. */
 export type FailureReason =
@@ -49,6 +49,8 @@ export interface StepRunContext<TConfig = Record<string, unknown>> {
   /** Aborted on timeout, cancel or failFast: stop the work and resolve promptly. */
   readonly signal: AbortSignal;
   readonly limits: StepLimits;
+  /** The step's OS limits (`limits:`), applied by the process runner. */
+  readonly resourceLimits?: ResourceLimits;
   /** Streams a chunk of log text as it is produced (optional for the step type to call). */
   log(chunk: string): void;
 }
