@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { machineInfo } from './machine';
-import { benchmarksMarkdown } from './markdown';
+import { benchmarksMarkdown, keepServerLoadSection } from './markdown';
 import { failed, type BenchOptions, type SectionResult } from './report.types';
 import { analyzerBench } from './sections/analyzer.bench';
 import { executorOverheadBench } from './sections/executor-overhead.bench';
@@ -100,7 +100,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (write) {
     const command = `npm run bench${args.quick ? ' -- --quick --write' : ''}`;
     const file = join(root, 'docs', 'benchmarks.md');
-    writeFileSync(file, benchmarksMarkdown(sections, machine, new Date(), seconds, command));
+    const previous = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    writeFileSync(file, keepServerLoadSection(benchmarksMarkdown(sections, machine, new Date(), seconds, command), previous));
     options.log(`bench: wrote ${file}`);
   }
   options.log(`bench: done in ${Math.round(seconds)} s${regressions.length ? `, ${regressions.length} gross regression(s)` : ', no gross regression'}`);

@@ -16,7 +16,20 @@ export function markdownTable(table: Table): string {
 
 const verdict = (pass: boolean | null): string => (pass === null ? '—' : pass ? '✅ pass' : '❌ FAIL');
 
-/** The whole docs/benchmarks.md. */
+/**
+ * Everything after this line at the end of docs/benchmarks.md belongs to the server load test
+ * (apps/server/test/load.e2e.spec.ts, with WEFT_WRITE_LOAD_FIGURES=1), not to this bench.
+ */
+export const SERVER_LOAD_MARKER = '<!-- server load: written by apps/server/test/load.e2e.spec.ts -->';
+
+/** The new benchmarks.md: `generated`, then the server load section kept from `previous` (if any). */
+export function keepServerLoadSection(generated: string, previous: string | null): string {
+  const at = previous?.indexOf(SERVER_LOAD_MARKER) ?? -1;
+  if (!previous || at < 0) return generated;
+  return `${generated.trimEnd()}\n\n${previous.slice(at)}`;
+}
+
+/** The whole docs/benchmarks.md (without the server load section: see keepServerLoadSection). */
 export function benchmarksMarkdown(sections: readonly SectionResult[], machine: MachineInfo, date: Date, seconds: number, command: string): string {
   const goals = sections.flatMap((s) => s.goals.map((g) => [s.title.split('.')[0], g.goal, g.measured, verdict(g.pass)]));
   const checks = sections.flatMap((s) => s.checks);
