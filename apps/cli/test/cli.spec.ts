@@ -19,14 +19,6 @@ function workflowFile(text: string, name = 'workflow.yaml'): string {
   return join(dir, name);
 }
 
-beforeAll(() => {
-  // The bin runs the built CLI; build it (incrementally) so the test sees the current sources.
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'tsconfig.build.json')], {
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
-}, 120_000);
-
 describe('weft run', () => {
   it('runs the seed demo in parallel and prints only the report with --json', () => {
     const { code, stdout, stderr } = weft('run', example('report'), '--json');
