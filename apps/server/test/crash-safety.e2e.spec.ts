@@ -122,16 +122,16 @@ describe('Weft server crash safety (SIGKILL mid-run, real process)', () => {
     // 2. SIGKILL: no shutdown hook runs, nothing gets to record the run's end.
     await first.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    // The step's process group outlives the server (nothing reaps it on restart: a known gap, it
-    // would keep running next to the retry's copy); stop it now, by the pid it recorded.
+    // The step's process group outlives the server for now: the restarted server must kill it.
     const [longPid] = readFileSync(pidFile(), 'utf8').trim().split('\n').map(Number);
-    killRecordedGroups(pidFile());
-    for (let i = 0; i < 100 && leadsItsGroup(longPid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(leadsItsGroup(longPid)).toBe(true);
+
+    // 3. Restart on the same database: the run is interrupted, the finished steps are kept, and the
+    // orphaned step is killed (a retry must not run next to a stale copy).
+    const second = await start();
+    for (let i = 0; i < 250 && leadsItsGroup(longPid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(leadsItsGroup(longPid)).toBe(false);
     expect(markers()).toEqual({ prepare: 1, transform: 1, long: 1, publish: 0 });
-
-    // 3. Restart on the same database: the run is interrupted, the finished steps are kept.
-    const second = await start();
     const interrupted = await expectCall(200, second.port, 'GET', `/api/runs/${runId}`);
     expect(interrupted).toMatchObject({ runId, workflow: 'crash-safety', status: 'interrupted' });
     expect(interrupted.steps.prepare).toMatchObject({ status: 'succeeded', exitCode: 0, outputs: { rows: 3, token: 't-42' }, reused: false });
@@ -139,6 +139,7 @@ describe('Weft server crash safety (SIGKILL mid-run, real process)', () => {
     expect(interrupted.steps.long.status).toBe('cancelled');
     expect(interrupted.steps.publish.status).toBe('cancelled');
     expect(second.output()).toContain('run marked interrupted');
+    expect(second.output()).toContain('killed step processes left running by the previous server');
     expect(second.output()).toContain(runId);
 
     const history = await expectCall(200, second.port, 'GET', `/api/runs?workflowId=${stored.id}`);

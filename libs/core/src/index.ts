@@ -47,6 +47,7 @@ export { stepHash, stableStringify } from './run/step-hash';
 export { ProcessLogBuffer } from './run/process-log-buffer';
 export { runStepProcess, type ProcessCommand } from './run/process-runner';
 export { inputEnvName } from './run/process-env';
+export { findStepProcesses, killOrphanedStepProcesses } from './run/process-orphans';
 
 // report
 export * from './report/run-report.types';
