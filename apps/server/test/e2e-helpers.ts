@@ -81,8 +81,8 @@ export function parseSse(text: string): SseMessage[] {
       const fields: Record<string, string> = {};
       for (const line of block.split('\n')) {
         const at = line.indexOf(':');
-        const key = line.slice(0, at);
-        const value = line.slice(at + 1).replace(/^ /, '');
+        const key = at < 0 ? line : line.slice(0, at);
+        const value = at < 0 ? '' : line.slice(at + 1).replace(/^ /, '');
         fields[key] = key in fields ? `${fields[key]}\n${value}` : value;
       }
       return { id: fields.id, event: fields.event, data: fields.data ? JSON.parse(fields.data) : undefined };

@@ -235,29 +235,9 @@ export function leadsItsGroup(pid: number): boolean {
 
 export const sleep = (ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms));
 
-export interface SseMessage {
-  readonly id?: string;
-  readonly event?: string;
-  readonly data: any;
-}
+import { parseSse as parseEventStream, type SseMessage } from './e2e-helpers.js';
 
-/** Parses the complete blocks of a `text/event-stream` text (comments dropped). */
-export function parseEventStream(text: string): SseMessage[] {
-  return text
-    .split(/\n\n+/)
-    .map((block) => block.trim())
-    .filter((block) => block && !block.startsWith(':'))
-    .map((block) => {
-      const fields: Record<string, string> = {};
-      for (const line of block.split('\n')) {
-        const at = line.indexOf(':');
-        const key = at < 0 ? line : line.slice(0, at);
-        const value = at < 0 ? '' : line.slice(at + 1).replace(/^ /, '');
-        fields[key] = key in fields ? `${fields[key]}\n${value}` : value;
-      }
-      return { id: fields.id, event: fields.event, data: fields.data ? JSON.parse(fields.data) : undefined };
-    });
-}
+export { parseEventStream, type SseMessage };
 
 export interface EventSubscriber {
   /** Resolves when the first event has arrived (the subscriber is attached). */

@@ -1,32 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_STEP_LIMITS, z, type StepRunContext } from '@weft/core';
+import { z } from '@weft/core';
 import { NodeStepType, nodeConfigSchema, type NodeStepConfig } from './node.step-type';
+import { stepContextFixture } from './testing/step-context';
 
 describe('NodeStepType', () => {
   const step = new NodeStepType();
-  let workdir: string;
-
-  beforeEach(() => {
-    workdir = mkdtempSync(join(tmpdir(), 'weft-node-spec-'));
-  });
-  afterEach(() => rmSync(workdir, { recursive: true, force: true }));
-
-  function context(config: unknown, inputs: Record<string, unknown> = {}): StepRunContext<NodeStepConfig> {
-    return {
-      runId: 'run-1',
-      stepId: 'js',
-      attempt: 1,
-      config: config as NodeStepConfig,
-      inputs,
-      env: {},
-      workdir,
-      signal: new AbortController().signal,
-      limits: { ...DEFAULT_STEP_LIMITS, killGraceMs: 200 },
-      log: () => undefined,
-    };
-  }
+  const fixture = stepContextFixture<NodeStepConfig>('js');
+  const context = fixture.context;
 
   it('requires exactly one of script or code and rejects unknown fields', () => {
     expect(nodeConfigSchema.safeParse({ script: 'a.js' }).success).toBe(true);
@@ -47,7 +28,7 @@ describe('NodeStepType', () => {
 
   it('runs a script relative to the workflow folder with its arguments', async () => {
     writeFileSync(
-      join(workdir, 'main.js'),
+      join(fixture.workdir(), 'main.js'),
       `const fs = require('fs');
        const inputs = JSON.parse(fs.readFileSync(process.env.WEFT_INPUTS, 'utf8'));
        fs.writeFileSync(process.env.WEFT_OUTPUTS, JSON.stringify({ argv: process.argv.slice(2), n: inputs.n + 1 }));`,

@@ -1,32 +1,14 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_STEP_LIMITS, z, type StepRunContext } from '@weft/core';
+import { z } from '@weft/core';
 import { PythonStepType, pythonConfigSchema, type PythonStepConfig } from './python.step-type';
+import { stepContextFixture } from './testing/step-context';
 
 describe('PythonStepType', () => {
   const step = new PythonStepType();
-  let workdir: string;
-
-  beforeEach(() => {
-    workdir = mkdtempSync(join(tmpdir(), 'weft-python-spec-'));
-  });
-  afterEach(() => rmSync(workdir, { recursive: true, force: true }));
-
-  function context(config: unknown, inputs: Record<string, unknown> = {}): StepRunContext<PythonStepConfig> {
-    return {
-      runId: 'run-1',
-      stepId: 'py',
-      attempt: 1,
-      config: config as PythonStepConfig,
-      inputs,
-      env: {},
-      workdir,
-      signal: new AbortController().signal,
-      limits: { ...DEFAULT_STEP_LIMITS, killGraceMs: 200 },
-      log: () => undefined,
-    };
-  }
+  const fixture = stepContextFixture<PythonStepConfig>('py');
+  const context = fixture.context;
 
   describe('config schema', () => {
     it('accepts a script or code, and defaults the interpreter to python3', () => {
@@ -72,7 +54,7 @@ describe('PythonStepType', () => {
 
   it('runs a script relative to the workflow folder with its arguments', async () => {
     writeFileSync(
-      join(workdir, 'main.py'),
+      join(fixture.workdir(), 'main.py'),
       [
         'import json, os, sys',
         'inputs = json.load(open(os.environ["WEFT_INPUTS"]))',
@@ -83,7 +65,7 @@ describe('PythonStepType', () => {
     const outcome = await step.run(
       context({ script: './main.py', args: ['--flag', 2, { a: 1 }] }, { name: 'ada' }),
     );
-    expect(outcome).toMatchObject({ ok: true, outputs: { argv: ['--flag', '2', '{"a":1}'], cwd: workdir } });
+    expect(outcome).toMatchObject({ ok: true, outputs: { argv: ['--flag', '2', '{"a":1}'], cwd: fixture.workdir() } });
     expect(outcome.log).toBe('hello ada\n');
   });
 

@@ -1,32 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_STEP_LIMITS, z, type StepRunContext, type StepTypeHandler } from '@weft/core';
+import { z, type StepTypeHandler } from '@weft/core';
 import { ShellStepType, shellConfigSchema, type ShellStepConfig } from './shell.step-type';
+import { stepContextFixture } from './testing/step-context';
 
 describe('ShellStepType', () => {
   const step = new ShellStepType();
-  let workdir: string;
-
-  beforeEach(() => {
-    workdir = mkdtempSync(join(tmpdir(), 'weft-shell-spec-'));
-  });
-  afterEach(() => rmSync(workdir, { recursive: true, force: true }));
-
-  function context(config: unknown, inputs: Record<string, unknown> = {}): StepRunContext<ShellStepConfig> {
-    return {
-      runId: 'run-1',
-      stepId: 'sh_step',
-      attempt: 1,
-      config: config as ShellStepConfig,
-      inputs,
-      env: {},
-      workdir,
-      signal: new AbortController().signal,
-      limits: { ...DEFAULT_STEP_LIMITS, killGraceMs: 200 },
-      log: () => undefined,
-    };
-  }
+  const fixture = stepContextFixture<ShellStepConfig>('sh_step');
+  const context = fixture.context;
 
   it('requires run, defaults the shell to sh and rejects unknown fields', () => {
     expect(shellConfigSchema.parse({ run: 'echo hi' })).toEqual({ run: 'echo hi', shell: 'sh' });
@@ -57,7 +39,7 @@ describe('ShellStepType', () => {
         },
       ),
     );
-    expect(outcome).toMatchObject({ ok: true, outputs: { said: 'hi', pwd: workdir } });
+    expect(outcome).toMatchObject({ ok: true, outputs: { said: 'hi', pwd: fixture.workdir() } });
     expect(outcome.log).toBe(`${evil}\n`);
     expect(existsSync(pwned)).toBe(false);
   });

@@ -1,25 +1,7 @@
 import type { RunReport, StepReport, WorkflowPlan } from '@weft/core';
+import { initialRunState } from './reduce-run-events.js';
 import type { AttemptState, RunState, StepState } from './run-state.types.js';
 
-const EMPTY_STATE: RunState = {
-  runId: null,
-  workflow: null,
-  status: 'pending',
-  maxParallel: 1,
-  startMs: null,
-  endMs: null,
-  order: [],
-  steps: {},
-  edges: [],
-  attempts: [],
-  running: 0,
-  peak: 0,
-  samples: [],
-  criticalPath: [],
-  logs: {},
-  lastEventMs: null,
-  report: null,
-};
 
 function parseTime(iso: string | null | undefined): number | null {
   if (!iso) return null;
@@ -112,7 +94,7 @@ export function runStateFromReport(report: RunReport, plan?: WorkflowPlan | null
   const running = attempts.filter((a) => a.endMs === null).length;
   const criticalPath = report.criticalPath?.length ? report.criticalPath : (plan?.criticalPath ?? []);
   return {
-    ...EMPTY_STATE,
+    ...initialRunState(),
     runId: report.runId,
     workflow: report.workflow,
     status: report.status,
