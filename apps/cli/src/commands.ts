@@ -1,6 +1,7 @@
 import type { RunReport, StepTypeRegistry, Workflow } from '@weft/core';
 import { UsageError, parseArgs } from './args';
 import { formatSpeedup, palette, plural, type Palette } from './format';
+import { loadEstimates, saveDurations } from './estimates-cache';
 import type { CliHistory } from './history';
 import { ProgressLifeCycle } from './progress.life-cycle';
 import { formatSummary } from './summary';
@@ -94,7 +95,7 @@ function parseMaxParallel(value: string | boolean | undefined): number | undefin
   return n;
 }
 
-/** `weft run FILE [--max-parallel N] [--json] [--db PATH] [--retry RUN_ID] [--verbose]`. */
+/** `weft run FILE [--max-parallel N] [--json] [--db PATH] [--retry RUN_ID] [--verbose] [--no-estimates]`. */
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const { positionals, flags } = parseArgs(argv, {
     'max-parallel': 'string',
@@ -102,6 +103,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     db: 'string',
     retry: 'string',
     verbose: 'boolean',
+    'no-estimates': 'boolean',
   });
   const file = fileArg(positionals, 'run');
   const maxParallel = parseMaxParallel(flags['max-parallel']);
@@ -122,7 +124,16 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     lifecycle.push(progress);
     const retryOf = flags.retry ? String(flags.retry) : undefined;
     const reuse = retryOf ? await history!.reusableSteps(retryOf) : undefined;
-    const estimates = history ? await history.estimates(workflow) : undefined;
+    // Estimated durations for critical-path-first: the history's medians, else those this machine
+    // remembers from earlier runs of the same file (equal weights on a first run).
+    const remember = !flags['no-estimates'] && workflow.sourcePath !== undefined;
+    const estimates = flags['no-estimates']
+      ? undefined
+      : history
+        ? await history.estimates(workflow)
+        : remember
+          ? loadEstimates(io.env, workflow.sourcePath!)
+          : undefined;
     const controller = new AbortController();
     let interrupts = 0;
     const removeInterrupt = io.onInterrupt(() => {
@@ -152,6 +163,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       removeInterrupt();
     }
     if (history) await history.flush();
+    if (remember && !history) saveDurations(io.env, workflow.sourcePath!, report);
     if (flags.json) {
       io.stdout.write(`${JSON.stringify(report)}\n`);
     } else {

@@ -14,6 +14,9 @@ Commands:
       --db PATH                keep the run in a history database (SQLite file)
       --retry RUN_ID           retry a run from that database from where it failed (needs --db)
       --verbose                stream every step's output, prefixed with its id
+      --no-estimates           schedule with equal step weights (by default the durations of earlier
+                               runs of the file, kept in ~/.cache/weft or WEFT_CACHE_DIR, or in --db,
+                               put the longest remaining work first)
 
 Exit codes: 0 succeeded, 1 a step failed, 2 invalid workflow or bad usage, 130 interrupted.
 `;

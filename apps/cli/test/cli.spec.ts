@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { RunReport } from '@weft/core';
@@ -8,8 +8,12 @@ const ROOT = resolve(__dirname, '../../..');
 const BIN = join(ROOT, 'apps/cli/bin/weft.js');
 const example = (name: string) => join(ROOT, 'examples', name, 'workflow.yaml');
 
+/** Where these tests' runs remember step durations (never the user's own cache). */
+const CACHE = mkdtempSync(join(tmpdir(), 'weft-cli-cache-'));
+
 function weft(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const env = { ...process.env, NO_COLOR: '1', WEFT_CACHE_DIR: CACHE };
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -116,6 +120,32 @@ describe('weft run', () => {
     expect(weft('run').stderr).toContain("'weft run' needs a workflow file");
     expect(weft('run', example('report'), '--retry', 'abc').stderr).toContain('--retry needs --db');
   });
+});
+
+describe('weft run: remembered durations', () => {
+  it('puts the longest step first from the second run on, unless told not to', () => {
+    const file = workflowFile(
+      [
+        'name: order',
+        'maxParallel: 1',
+        'steps:',
+        '  - { id: quick, type: shell, run: "sleep 0.05" }',
+        '  - { id: slow, type: shell, run: "sleep 0.5" }',
+        '',
+      ].join('\n'),
+    );
+    const order = (report: RunReport) =>
+      Object.entries(report.steps)
+        .sort(([, a], [, b]) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!))
+        .map(([id]) => id);
+    // First run: equal weights, declaration order.
+    expect(order(JSON.parse(weft('run', file, '--json').stdout))).toEqual(['quick', 'slow']);
+    // It remembered the durations: the slow step now goes first.
+    expect(order(JSON.parse(weft('run', file, '--json').stdout))).toEqual(['slow', 'quick']);
+    expect(order(JSON.parse(weft('run', file, '--json', '--no-estimates').stdout))).toEqual(['quick', 'slow']);
+    const cached = readdirSync(join(CACHE, 'durations'));
+    expect(cached.length).toBeGreaterThan(0);
+  }, 30_000);
 });
 
 describe('weft run --db --retry', () => {

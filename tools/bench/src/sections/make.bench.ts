@@ -41,7 +41,10 @@ export async function makeBench(options: BenchOptions): Promise<SectionResult> {
   }
   const cli = join(options.root, 'apps', 'cli', 'bin', 'weft.js');
   // NODE_EXTRA_CA_CERTS makes every Node start-up parse a CA bundle (~35 ms here): a sandbox setting, not weft's cost.
-  const { NODE_EXTRA_CA_CERTS: _ignored, ...env } = process.env;
+  const { NODE_EXTRA_CA_CERTS: _ignored, ...inherited } = process.env;
+  // A fresh duration cache: each DAG's first run schedules with equal weights, the later ones with
+  // the durations weft remembered, as a user re-running a workflow gets.
+  const env = { ...inherited, WEFT_CACHE_DIR: join(options.scratch, 'weft-cache') };
   const dags = [EMPTY, ...sleepDags().filter((d) => !options.quick || QUICK_DAGS.includes(d.name))];
   const rows: Row[] = [];
   for (const dag of dags) {
@@ -97,7 +100,7 @@ export async function makeBench(options: BenchOptions): Promise<SectionResult> {
       `\`node apps/cli/bin/weft.js run FILE --json\` on a generated workflow of \`shell\` steps running \`sleep\`, against ` +
       `\`make -s -r -R -jN\` (N = the DAG's maxParallel, 4 here) on a generated Makefile whose phony targets run the same \`sleep\`; ` +
       `1 unit = ${unitMs} ms; whole-process wall time (spawn → close), median of ${options.runs} runs, the two interleaved ` +
-      `and alternating. ${version.stdout.split('\n')[0]}. The first row is a one-step \`sleep 0\` workflow: each tool's fixed cost. \`NODE_EXTRA_CA_CERTS\` is removed from weft's environment (it costs every Node start-up a CA-bundle parse).`,
+      `and alternating. ${version.stdout.split('\n')[0]}. The first row is a one-step \`sleep 0\` workflow: each tool's fixed cost. \`NODE_EXTRA_CA_CERTS\` is removed from weft's environment (it costs every Node start-up a CA-bundle parse). weft starts with an empty duration cache: its first run of each DAG uses equal weights, the later runs the durations it remembered (as \`weft run\` does for a user re-running a file).`,
     tables: [
       {
         headers: ['DAG', 'tight bound (ms)', `make -j4 (ms)`, 'weft run (ms)', 'weft ÷ make', 'median paired ratio', "weft's own makespanMs", 'weft start-up + exit (ms)'],
