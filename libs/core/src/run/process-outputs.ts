@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Non-blocking so a FIFO left in place of the file cannot block the open (it is refused as not a file). */
@@ -14,11 +14,21 @@ export type ProcessOutputsResult =
     };
 
 /**
+ * Whether the step left anything at its `WEFT_OUTPUTS` path. Most steps write no outputs: a `stat`
+ * that returns undefined settles that without the cost of a failed open (an Error with its stack
+ * trace, and a thread-pool round trip).
+ */
+export function outputsFileExists(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false }) !== undefined;
+}
+
+/**
  * Reads the `WEFT_OUTPUTS` file of a finished step: missing, empty or blank means `{}`; over
  * `maxBytes` is `outputs_too_large` (checked before reading); anything but one JSON object is
  * `invalid_outputs`.
  */
 export async function readProcessOutputs(path: string, maxBytes: number): Promise<ProcessOutputsResult> {
+  if (!outputsFileExists(path)) return { ok: true, outputs: {} };
   let handle;
   try {
     handle = await open(path, OPEN_FLAGS);

@@ -291,13 +291,32 @@ describe('runStepProcess', () => {
       expect(outcome.outputs!.env).toMatchObject({ WEFT_ITEM: '{"id":7}', WEFT_INDEX: '2' });
     });
 
-    it('removes the temp folder afterwards', async () => {
-      const outcome = await run(dumpEnv);
-      const inputsPath = (outcome.outputs!.env as Record<string, string>).WEFT_INPUTS;
-      expect(inputsPath.startsWith(tmpdir())).toBe(true);
-      // Removed in the background, right after the outcome.
-      for (let i = 0; i < 100 && existsSync(dirname(inputsPath)); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(existsSync(dirname(inputsPath))).toBe(false);
+    it('removes the attempt files afterwards and reuses the inputs file for the next attempt', async () => {
+      const script = node(`
+        const fs = require('fs');
+        fs.writeFileSync(process.env.WEFT_OUTPUTS, JSON.stringify({ inputs: process.env.WEFT_INPUTS, outputs: process.env.WEFT_OUTPUTS }));
+      `);
+      const first = (await run(script)).outputs as Record<string, string>;
+      expect(first.inputs.startsWith(tmpdir())).toBe(true);
+      expect(dirname(first.inputs)).toBe(dirname(first.outputs));
+      // The outputs are removed in the background, right after the outcome.
+      for (let i = 0; i < 100 && existsSync(first.outputs); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(existsSync(first.outputs)).toBe(false);
+      const second = (await run(script, { inputs: { n: 2 } })).outputs as Record<string, string>;
+      expect(second.inputs).toBe(first.inputs);
+      expect(second.outputs).not.toBe(first.outputs);
+    });
+
+    it('gives concurrent attempts files of their own', async () => {
+      const outcomes = await Promise.all(
+        [1, 2, 3].map((n) =>
+          run(node(`const fs = require('fs'); fs.writeFileSync(process.env.WEFT_OUTPUTS, JSON.stringify({ got: JSON.parse(fs.readFileSync(process.env.WEFT_INPUTS, 'utf8')).n, path: process.env.WEFT_INPUTS }))`), {
+            inputs: { n },
+          }),
+        ),
+      );
+      expect(outcomes.map((o) => o.outputs!.got)).toEqual([1, 2, 3]);
+      expect(new Set(outcomes.map((o) => o.outputs!.path)).size).toBe(3);
     });
   });
 
@@ -328,6 +347,30 @@ describe('runStepProcess', () => {
         file: inputs,
         vars: { INPUT_NAME: 'ada', INPUT_COUNT: '3', INPUT_FLAG: 'false', INPUT_MY_KEY: 'v' },
       });
+    });
+
+    it('gives a shorter input in full after a longer one, on stdin and in WEFT_INPUTS', async () => {
+      const echo = node(`
+        const fs = require('fs');
+        fs.writeFileSync(process.env.WEFT_OUTPUTS, JSON.stringify({ stdin: fs.readFileSync(0, 'utf8'), file: fs.readFileSync(process.env.WEFT_INPUTS, 'utf8') }));
+      `);
+      await run(echo, { inputs: { long: 'x'.repeat(5000) } });
+      const outcome = await run(echo, { inputs: { a: 1 } });
+      expect(outcome.outputs).toEqual({ stdin: '{"a":1}', file: '{"a":1}' });
+    });
+
+    it('gives large inputs (written asynchronously) on stdin and in WEFT_INPUTS', async () => {
+      const blob = 'y'.repeat(300 * 1024);
+      const outcome = await run(
+        node(`
+          const fs = require('fs');
+          const stdin = JSON.parse(fs.readFileSync(0, 'utf8'));
+          const file = JSON.parse(fs.readFileSync(process.env.WEFT_INPUTS, 'utf8'));
+          fs.writeFileSync(process.env.WEFT_OUTPUTS, JSON.stringify({ same: stdin.blob === file.blob, length: file.blob.length }));
+        `),
+        { inputs: { blob } },
+      );
+      expect(outcome.outputs).toEqual({ same: true, length: blob.length });
     });
 
     it('does not fail when the step does not read a large stdin', async () => {

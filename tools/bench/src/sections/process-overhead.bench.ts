@@ -26,13 +26,14 @@ const STEP_ENV: Record<string, string> = Object.fromEntries(
   ['PATH', 'HOME', 'LANG'].filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]!]),
 );
 
-/** A bare spawn with the same stdio pipes and environment, waiting for `close` like the runner does. */
+/**
+ * The least a runner can do: spawn the program in its own process group with the same environment,
+ * stdin from /dev/null, stdout and stderr piped (a step's log), and wait for `close`.
+ */
 function bareSpawn(command: string, args: readonly string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(command, [...args], { cwd, env: STEP_ENV, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin.on('error', () => undefined); // EPIPE when the program exits without reading stdin
-    child.stdin.end('{}');
+    const child = spawn(command, [...args], { cwd, env: STEP_ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.resume();
     child.stderr.resume();
     child.once('error', reject);
@@ -95,9 +96,9 @@ export async function processOverheadBench(options: BenchOptions): Promise<Secti
   return {
     title: '3. Process overhead per step type',
     method:
-      `Each built-in step type's \`run()\` (temp folder, inputs file, spawn in its own process group, log capture, ` +
-      `outputs read, clean-up) on a program that does nothing, against a bare \`spawn\` of the same argv with the same ` +
-      `pipes, its own process group and the same environment (PATH, HOME, LANG only), waiting for \`close\`. ${runs} runs each, the two interleaved and alternating which goes first; ratio = ` +
+      `Each built-in step type's \`run()\` (inputs file, which is also the step's stdin, spawn in its own process group, log capture, ` +
+      `group kill after exit, outputs read, clean-up) on a program that does nothing, against a bare \`spawn\` of the same argv in its ` +
+      `own process group with the same environment (PATH, HOME, LANG only), stdin from /dev/null and stdout/stderr piped, waiting for \`close\`. ${runs} runs each, the two interleaved and alternating which goes first; ratio = ` +
       'median step / median bare (the per-pair median ratio is shown too).',
     tables: [
       {

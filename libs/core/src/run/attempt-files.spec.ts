@@ -1,0 +1,157 @@
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { AttemptFileArea, type AttemptFiles } from './attempt-files';
+
+let parent: string;
+let area: AttemptFileArea;
+
+beforeEach(() => {
+  parent = mkdtempSync(join(tmpdir(), 'weft-attempt-files-spec-'));
+  area = new AttemptFileArea(() => parent);
+});
+afterEach(() => {
+  area.dispose();
+  rmSync(parent, { recursive: true, force: true });
+});
+
+/** What a step would read on stdin: from the descriptor's own offset to the end. */
+function readStdin(files: AttemptFiles): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  for (let n = readSync(files.stdinFd, buffer); n > 0; n = readSync(files.stdinFd, buffer)) chunks.push(Buffer.from(buffer.subarray(0, n)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function attempt(inputsJson: string): Promise<AttemptFiles> {
+  return area.create(inputsJson);
+}
+
+function finish(files: AttemptFiles): void {
+  closeSync(files.stdinFd);
+  area.release(files);
+}
+
+describe('AttemptFileArea', () => {
+  it('makes one private folder, with the inputs file in it and the outputs path beside it', async () => {
+    const files = await attempt('{"a":1}');
+    expect(readdirSync(parent)).toHaveLength(1);
+    expect(dirname(files.inputsPath)).toBe(dirname(files.outputsPath));
+    expect(statSync(dirname(files.inputsPath)).mode & 0o777).toBe(0o700);
+    expect(statSync(files.inputsPath).mode & 0o777).toBe(0o600);
+    expect(readFileSync(files.inputsPath, 'utf8')).toBe('{"a":1}');
+    expect(readStdin(files)).toBe('{"a":1}');
+    expect(existsSync(files.outputsPath)).toBe(false);
+    finish(files);
+  });
+
+  it('rewrites a released inputs file for the next attempt, cut to the new length', async () => {
+    const first = await attempt(`{"long":"${'x'.repeat(1000)}"}`);
+    finish(first);
+    const second = await attempt('{}');
+    expect(second.inputsPath).toBe(first.inputsPath);
+    expect(second.outputsPath).not.toBe(first.outputsPath);
+    expect(readFileSync(second.inputsPath, 'utf8')).toBe('{}');
+    expect(readStdin(second)).toBe('{}');
+    finish(second);
+  });
+
+  it('gives attempts running at once different files', async () => {
+    const a = await attempt('{"n":1}');
+    const b = await attempt('{"n":2}');
+    expect(a.inputsPath).not.toBe(b.inputsPath);
+    expect(readStdin(a)).toBe('{"n":1}');
+    expect(readStdin(b)).toBe('{"n":2}');
+    finish(a);
+    finish(b);
+  });
+
+  it('removes whatever the step left at its outputs path, a folder included', async () => {
+    const files = await attempt('{}');
+    mkdirSync(files.outputsPath);
+    writeFileSync(join(files.outputsPath, 'x'), 'x');
+    finish(files);
+    for (let i = 0; i < 100 && existsSync(files.outputsPath); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(files.outputsPath)).toBe(false);
+  });
+
+  it('never writes through a symbolic link a step put in place of its inputs file', async () => {
+    const victim = join(parent, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const files = await attempt('{}');
+    closeSync(files.stdinFd);
+    unlinkSync(files.inputsPath);
+    symlinkSync(victim, files.inputsPath);
+    area.release(files);
+    const next = await attempt('{"next":true}');
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(next.inputsPath).not.toBe(files.inputsPath);
+    expect(readStdin(next)).toBe('{"next":true}');
+    // The link is dropped, in the background.
+    for (let i = 0; i < 100 && existsSync(files.inputsPath); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(() => readlinkSync(files.inputsPath)).toThrow();
+    finish(next);
+  });
+
+  it('never writes into a file a step hard-linked in place of its inputs file', async () => {
+    const files = await attempt('{}');
+    // A file of the same file system: a hard link cannot cross into another one.
+    const victim = join(dirname(files.inputsPath), 'victim.txt');
+    writeFileSync(victim, 'precious');
+    closeSync(files.stdinFd);
+    unlinkSync(files.inputsPath);
+    linkSync(victim, files.inputsPath);
+    area.release(files);
+    const next = await attempt('{"next":true}');
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(next.inputsPath).not.toBe(files.inputsPath);
+    finish(next);
+  });
+
+  it('makes a new folder when its folder was removed under it (a temp cleaner)', async () => {
+    const first = await attempt('{}');
+    finish(first);
+    rmSync(dirname(first.inputsPath), { recursive: true, force: true });
+    const second = await attempt('{"again":1}');
+    expect(dirname(second.inputsPath)).not.toBe(dirname(first.inputsPath));
+    expect(readStdin(second)).toBe('{"again":1}');
+    finish(second);
+  });
+
+  it('writes large inputs asynchronously, readable from the start', async () => {
+    const big = JSON.stringify({ blob: 'z'.repeat(200 * 1024) });
+    const files = await attempt(big);
+    expect(readStdin(files)).toBe(big);
+    finish(files);
+  });
+
+  it('removes its folder on dispose, and makes a new one when used again', async () => {
+    const files = await attempt('{}');
+    finish(files);
+    area.dispose();
+    expect(existsSync(dirname(files.inputsPath))).toBe(false);
+    const again = await attempt('{}');
+    expect(existsSync(again.inputsPath)).toBe(true);
+    finish(again);
+  });
+
+  it('says why when the parent folder does not exist', async () => {
+    const broken = new AttemptFileArea(() => join(parent, 'missing'));
+    await expect(broken.create('{}')).rejects.toThrow(/ENOENT/);
+  });
+});
