@@ -3,20 +3,23 @@
 const { statSync } = require('node:fs');
 const { join } = require('node:path');
 
-/** The bundle (fast start-up) when it is at least as new as the build, else the build itself. */
-function entry() {
-  const dist = join(__dirname, '..', 'dist');
+const dist = join(__dirname, '..', 'dist');
+
+/** The bundle (fast start-up) when it is at least as new as the build, else null. */
+function bundle() {
   try {
-    if (statSync(join(dist, 'weft.cjs')).mtimeMs >= statSync(join(dist, 'main.js')).mtimeMs) return join(dist, 'weft.cjs');
+    const file = join(dist, 'weft.cjs');
+    if (statSync(file).mtimeMs >= statSync(join(dist, 'main.js')).mtimeMs) return file;
   } catch {
     // no bundle, or no build: fall through
   }
-  return join(dist, 'main.js');
+  return null;
 }
 
 let main;
 try {
-  ({ main } = require(entry()));
+  const file = bundle();
+  ({ main } = file ? require('./load-bundle.cjs').loadBundle(file).exports : require(join(dist, 'main.js')));
 } catch (error) {
   if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes('main.js')) {
     process.stderr.write('weft: the CLI is not built yet. Run `npm run build` at the repository root (npm ci does it too).\n');
