@@ -20,6 +20,9 @@ interface Row {
 
 const QUICK_DAGS = ['unbalanced', 'seed-demo'];
 
+/** make is taken to lose time to its order when it is this much over the tight bound. */
+const ORDER_LOSS = 1.05;
+
 /** A do-nothing one-step DAG: what each tool costs before any work. */
 const EMPTY: BenchDag = { name: 'one-step', description: 'one step running `sleep 0` (fixed cost)', maxParallel: 4, steps: [{ id: 'only', needs: [], units: 0 }] };
 
@@ -47,6 +50,7 @@ export async function makeBench(options: BenchOptions): Promise<SectionResult> {
   const env = { ...inherited, WEFT_CACHE_DIR: join(options.scratch, 'weft-cache') };
   const dags = [EMPTY, ...sleepDags().filter((d) => !options.quick || QUICK_DAGS.includes(d.name))];
   const rows: Row[] = [];
+  const nodeStart: number[] = [];
   for (const dag of dags) {
     const workflowFile = join(options.scratch, `${dag.name}.workflow.yaml`);
     const makeFile = join(options.scratch, `${dag.name}.mk`);
@@ -58,8 +62,14 @@ export async function makeBench(options: BenchOptions): Promise<SectionResult> {
     const makespans: number[] = [];
     for (let run = 0; run < options.runs; run++) {
       const pair: Record<string, number> = {};
-      for (const tool of rotate(['weft', 'make'], run)) {
-        if (tool === 'weft') {
+      // With the fixed-cost row, Node's own start-up too: the floor of any Node program's fixed cost.
+      const tools = dag === EMPTY ? ['weft', 'make', 'node'] : ['weft', 'make'];
+      for (const tool of rotate(tools, run)) {
+        if (tool === 'node') {
+          const result = await spawnTimed(process.execPath, ['-e', '0'], { cwd: options.scratch, env });
+          if (result.code !== 0) throw new Error(`node -e 0 exited ${result.code}: ${result.stderr.slice(-2000)}`);
+          nodeStart.push(result.ms);
+        } else if (tool === 'weft') {
           const result = await spawnTimed(process.execPath, [cli, 'run', workflowFile, '--json'], { cwd: options.scratch, env });
           if (result.code !== 0) throw new Error(`weft run ${dag.name} exited ${result.code}: ${result.stderr.slice(-2000)}`);
           makespans.push((JSON.parse(result.stdout) as { makespanMs: number }).makespanMs);
@@ -89,8 +99,19 @@ export async function makeBench(options: BenchOptions): Promise<SectionResult> {
 
   const judged = rows.filter((r) => r.dag !== EMPTY);
   const worst = judged.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  // Where make's own order already meets the bound, no order can beat it; ordering only pays where
+  // make loses time to its order.
+  const orderMatters = judged.filter((r) => r.makeMs > ORDER_LOSS * r.boundMs);
+  const worstOrdered = orderMatters.length ? orderMatters.reduce((a, b) => (b.ratio > a.ratio ? b : a)) : null;
   const goals: GoalResult[] = [
     { goal: 'weft / make -j4 ≤ 1.0 on each sleep DAG (whole-process wall time)', measured: `worst ${round(worst.ratio)} × (${worst.dag.name}); ${judged.filter((r) => r.ratio <= 1).length} of ${judged.length} at or under 1.0`, pass: judged.every((r) => r.ratio <= 1) },
+    {
+      goal: `weft / make -j4 ≤ 1.0 where make's order loses time (make > ${ORDER_LOSS} × tight bound)`,
+      measured: worstOrdered
+        ? `worst ${round(worstOrdered.ratio)} × (${worstOrdered.dag.name}), on ${orderMatters.map((r) => r.dag.name).join(', ')}`
+        : 'no such DAG measured',
+      pass: worstOrdered ? orderMatters.every((r) => r.ratio <= 1) : null,
+    },
   ];
   const checks: RegressionCheck[] = judged.map((r) => ({ check: `${r.dag.name}: weft / make wall time`, ratio: r.ratio, limit: 1.5 }));
   const fixed = rows[0];
@@ -103,11 +124,12 @@ export async function makeBench(options: BenchOptions): Promise<SectionResult> {
       `and alternating. ${version.stdout.split('\n')[0]}. The first row is a one-step \`sleep 0\` workflow: each tool's fixed cost. \`NODE_EXTRA_CA_CERTS\` is removed from weft's environment (it costs every Node start-up a CA-bundle parse). weft starts with an empty duration cache: its first run of each DAG uses equal weights, the later runs the durations it remembered (as \`weft run\` does for a user re-running a file).`,
     tables: [
       {
-        headers: ['DAG', 'tight bound (ms)', `make -j4 (ms)`, 'weft run (ms)', 'weft ÷ make', 'median paired ratio', "weft's own makespanMs", 'weft start-up + exit (ms)'],
+        headers: ['DAG', 'tight bound (ms)', `make -j4 (ms)`, 'make ÷ bound', 'weft run (ms)', 'weft ÷ make', 'median paired ratio', "weft's own makespanMs", 'weft start-up + exit (ms)'],
         rows: rows.map((r) => [
           r.dag.name,
           round(r.boundMs),
           round(r.makeMs),
+          r.dag === EMPTY ? '—' : round(r.makeMs / r.boundMs),
           round(r.weftMs),
           r.dag === EMPTY ? '—' : round(r.ratio),
           r.dag === EMPTY ? '—' : round(r.pairedRatio),
@@ -119,9 +141,12 @@ export async function makeBench(options: BenchOptions): Promise<SectionResult> {
     goals,
     checks,
     notes: [
-      `Fixed cost: weft takes ${round(fixed.weftMs)} ms to run a one-step \`sleep 0\` workflow, make ${round(fixed.makeMs)} ms. ` +
-        'On DAGs where the order does not matter (chain, diamonds, fan-out, seed demo) that fixed cost is the whole difference; ' +
-        'where it matters (unbalanced) critical-path ordering has to win it back.',
+      `Fixed cost: weft takes ${round(fixed.weftMs)} ms to run a one-step \`sleep 0\` workflow, make ${round(fixed.makeMs)} ms; ` +
+        `Node itself takes ${round(median(nodeStart))} ms to start and exit (\`node -e 0\`), the floor for any tool written for Node. ` +
+        'Each step costs weft a few ms more than make besides: make execs a simple recipe such as `sleep 0.2` directly, while a ' +
+        '`shell` step runs `sh -c` as the SPEC says, and a fork of a Node process costs more than a fork of make. ' +
+        "Where make's order already meets the bound (chain, diamonds, fan-out, seed demo) no order can win, so these costs are the whole " +
+        "difference and weft / make ≤ 1.0 is out of reach for a Node program; where make's order loses time, critical-path ordering wins it back.",
     ],
   };
 }
