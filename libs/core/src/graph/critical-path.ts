@@ -29,11 +29,28 @@ const isEstimate = (ms: unknown): ms is number => typeof ms === 'number' && Numb
 
 /** {@link stepWeights} by step number. */
 export function weightArray(steps: readonly StepId[], estimates: Readonly<Record<StepId, number>> = {}): Float64Array {
+  const weights = new Float64Array(steps.length);
+  // Looking 100,000 ids up in an empty record cost more than the rest of the critical path.
+  if (isEmptyRecord(estimates)) return weights.fill(1);
   const known: number[] = [];
-  for (const id of steps) if (isEstimate(estimates[id])) known.push(estimates[id]);
+  for (let i = 0; i < steps.length; i++) {
+    // Each id is looked up once; NaN (never an estimate) marks the steps the median stands in for.
+    const ms = estimates[steps[i]];
+    weights[i] = isEstimate(ms) ? ms : NaN;
+    if (isEstimate(ms)) known.push(ms);
+  }
   known.sort((a, b) => a - b);
   const fallback = known.length ? known[Math.floor(known.length / 2)] : 1;
-  return Float64Array.from(steps, (id) => (isEstimate(estimates[id]) ? estimates[id] : fallback));
+  for (let i = 0; i < weights.length; i++) if (Number.isNaN(weights[i])) weights[i] = fallback;
+  return weights;
+}
+
+/** A plain record with no own keys: none of its lookups can find an estimate. */
+function isEmptyRecord(record: object): boolean {
+  const prototype = Object.getPrototypeOf(record);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const _key in record) return false;
+  return Object.getOwnPropertyNames(record).length === 0;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { CycleDetectedError } from '../errors/cycle-detected.error';
 import { parseCondition } from '../spec/expression/parse-condition';
-import { makeWorkflow } from '../testing/make-workflow';
-import { criticalPath, stepWeights } from './critical-path';
+import { makeStep, makeWorkflow } from '../testing/make-workflow';
+import { criticalPath, stepWeights, weightArray } from './critical-path';
 import { DependencyGraphAnalyzer, analyzeWorkflow } from './dependency-graph-analyzer';
 import { findCycles, findCyclicComponents } from './find-cycles';
 import { topologicalLevels } from './topological-levels';
-import { buildGraph, graphFromDependencies } from './workflow-graph';
+import { buildGraph, buildIndexedGraph, graphFromDependencies } from './workflow-graph';
 
 describe('buildGraph', () => {
   it('joins explicit needs with every reference in inputs, if, foreach, env and type fields', () => {
@@ -103,6 +103,19 @@ describe('criticalPath', () => {
 
   it('uses equal weights without estimates and ignores invalid ones', () => {
     expect(stepWeights(['a', 'b'], { a: -1, b: Number.NaN })).toEqual({ a: 1, b: 1 });
+    expect(stepWeights(['a', 'constructor'], Object.create(null))).toEqual({ a: 1, constructor: 1 });
+  });
+
+  it('reads estimates from any record, not only plain objects', () => {
+    const prototypeless: Record<string, number> = Object.create(null);
+    prototypeless.b = 30;
+    expect(weightArray(['a', 'b'], prototypeless)).toEqual(Float64Array.from([30, 30]));
+    class Estimates {
+      get a(): number {
+        return 5;
+      }
+    }
+    expect(weightArray(['a', 'b'], new Estimates() as unknown as Record<string, number>)).toEqual(Float64Array.from([5, 5]));
   });
 });
 
@@ -148,6 +161,40 @@ describe('DependencyGraphAnalyzer', () => {
     const { graph } = analyzer.analyze(makeWorkflow({ a: [], b: ['a'], c: ['b'], x: [] }));
     expect([...analyzer.related(graph, 'b')].sort()).toEqual(['a', 'c']);
     expect(analyzer.related(graph, 'x').size).toBe(0);
+  });
+
+  it('finds needs on steps declared further down, once each', () => {
+    const { indexed, plan } = new DependencyGraphAnalyzer().analyze(makeWorkflow({ a: ['c'], b: ['c', 'a', 'c', 'ghost'], c: [] }));
+    expect(plan.edges).toEqual([
+      ['c', 'a'],
+      ['c', 'b'],
+      ['a', 'b'],
+    ]);
+    expect(Array.from(indexed.outs)).toEqual([1, 0, 1]);
+  });
+
+  it('numbers the steps by id on first use of the index, a repeated id keeping its first number', () => {
+    const { index } = buildIndexedGraph({ steps: [makeStep('a'), makeStep('b'), makeStep('a', { needs: ['b'] })] });
+    expect([...index]).toEqual([
+      ['a', 0],
+      ['b', 1],
+    ]);
+  });
+
+  it('lays out the edges of a large plan as those of a small one', () => {
+    // Each step needs the two before it: 39,997 edges, past the size where the pairs are made apart.
+    const adjacency: Record<string, string[]> = {};
+    for (let i = 0; i < 20_000; i++) adjacency[`s${i}`] = i === 0 ? [] : i === 1 ? ['s0'] : [`s${i - 2}`, `s${i - 1}`];
+    const { plan, levels } = new DependencyGraphAnalyzer().analyze(makeWorkflow(adjacency));
+    expect(plan.edges).toHaveLength(39_997);
+    expect(plan.edges.slice(0, 4)).toEqual([
+      ['s0', 's1'],
+      ['s0', 's2'],
+      ['s1', 's2'],
+      ['s1', 's3'],
+    ]);
+    expect(plan.edges[39_996]).toEqual(['s19998', 's19999']);
+    expect(levels).toHaveLength(20_000);
   });
 
   it('analyses an empty workflow', () => {

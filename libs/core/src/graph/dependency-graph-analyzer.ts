@@ -55,17 +55,13 @@ export class DependencyGraphAnalyzer {
 
   /** Same as {@link analyze} on a numbered graph. */
   analyzeIndexed(indexed: IndexedGraph, estimates?: Readonly<Record<StepId, number>>): WorkflowAnalysis {
-    const { ids, depStart, deps } = indexed;
+    const { ids } = indexed;
     const { order, length, level } = kahn(indexed);
     if (length < ids.length) throw new CycleDetectedError(findCycles(toWorkflowGraph(indexed)));
     const cp = longestPaths(indexed, order, length, weightArray(ids, estimates));
     const idealSpeedup = cp.pathLength > 0 ? round2(cp.total / cp.pathLength) : 1;
-    const levels: StepId[][] = [];
-    const edges: [StepId, StepId][] = [];
-    for (let i = 0; i < ids.length; i++) {
-      (levels[level[i]] ??= []).push(ids[i]);
-      for (let k = depStart[i]; k < depStart[i + 1]; k++) edges.push([ids[deps[k]], ids[i]]);
-    }
+    const levels = levelLists(ids, level);
+    const edges = edgeList(indexed);
     const criticalPath = cp.path.map((i) => ids[i]);
     let graph: WorkflowGraph | undefined;
     return {
@@ -73,7 +69,7 @@ export class DependencyGraphAnalyzer {
         return (graph ??= toWorkflowGraph(indexed));
       },
       indexed,
-      order: Array.from(order, (i) => ids[i]),
+      order: idsOf(ids, order),
       levels,
       criticalPath,
       criticalPathLength: cp.pathLength,
@@ -98,6 +94,67 @@ export class DependencyGraphAnalyzer {
     }
     return related;
   }
+}
+
+/*
+ * The plan's lists are allocated at their final size and filled by position: grown by `push`, the
+ * lists of a 100,000-step plan leave as much garbage again behind them.
+ */
+
+/** The steps of each level, in declaration order. */
+function levelLists(ids: readonly StepId[], level: Int32Array): StepId[][] {
+  let depth = 0;
+  for (let i = 0; i < level.length; i++) if (level[i] >= depth) depth = level[i] + 1;
+  const sizes = new Int32Array(depth);
+  for (let i = 0; i < level.length; i++) sizes[level[i]]++;
+  const levels: StepId[][] = new Array(depth);
+  for (let l = 0; l < depth; l++) levels[l] = new Array(sizes[l]);
+  const filled = sizes.fill(0);
+  for (let i = 0; i < ids.length; i++) levels[level[i]][filled[level[i]]++] = ids[i];
+  return levels;
+}
+
+/**
+ * Above this many edges, a plan's `[from, to]` pairs are made by {@link largePlanEdges}: ~10 MB of
+ * pairs at 150,000 edges, more than the young generation collects at a time.
+ */
+const LARGE_PLAN_EDGES = 32_768;
+
+/**
+ * Every edge `[from, to]`, by dependent in declaration order, then in the order of its dependencies.
+ *
+ * The pairs are made at two places in the code, one for small plans and one for large ones, and it
+ * matters: V8 learns per allocation site whether what it allocates outlives a scavenge, and from
+ * then on allocates it in the old generation or not. A small plan's pairs die young when plans are
+ * analysed one after another; a large plan's survive, and the scavenger copied them twice before
+ * promoting them. With one site for both, what the site learnt from small plans applied to large
+ * ones: the analysis of 100,000 steps took 0.45 µs a step rather than 0.33.
+ */
+function edgeList(graph: IndexedGraph): [StepId, StepId][] {
+  return graph.deps.length > LARGE_PLAN_EDGES ? largePlanEdges(graph) : smallPlanEdges(graph);
+}
+
+/** {@link edgeList} of a small plan. Keep its body apart from {@link largePlanEdges}'s: see edgeList. */
+function smallPlanEdges({ ids, depStart, deps }: IndexedGraph): [StepId, StepId][] {
+  const edges: [StepId, StepId][] = new Array(deps.length);
+  for (let i = 0; i < ids.length; i++)
+    for (let k = depStart[i]; k < depStart[i + 1]; k++) edges[k] = [ids[deps[k]], ids[i]];
+  return edges;
+}
+
+/** {@link edgeList} of a large plan, the same as {@link smallPlanEdges} at another allocation site. */
+function largePlanEdges({ ids, depStart, deps }: IndexedGraph): [StepId, StepId][] {
+  const edges: [StepId, StepId][] = new Array(deps.length);
+  for (let i = 0; i < ids.length; i++)
+    for (let k = depStart[i]; k < depStart[i + 1]; k++) edges[k] = [ids[deps[k]], ids[i]];
+  return edges;
+}
+
+/** The ids of the steps numbered in `numbers`. */
+function idsOf(ids: readonly StepId[], numbers: Int32Array): StepId[] {
+  const list: StepId[] = new Array(numbers.length);
+  for (let h = 0; h < numbers.length; h++) list[h] = ids[numbers[h]];
+  return list;
 }
 
 /** The plan of a workflow (`weft plan`), with optional duration estimates in ms. */

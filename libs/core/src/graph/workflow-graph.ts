@@ -1,6 +1,6 @@
 import type { StepDefinition, StepId } from '../spec/workflow.types';
-import { stepReferences } from '../spec/references';
-import { indexGraph, toWorkflowGraph, type IndexedGraph } from './indexed-graph';
+import { forEachStepReference } from '../spec/references';
+import { indexGraph, indexSteps, toWorkflowGraph, type IndexedGraph } from './indexed-graph';
 
 /** A workflow's dependency graph as plain data. Keys are step ids; records have no prototype. */
 export interface WorkflowGraph {
@@ -28,11 +28,12 @@ export function buildGraph(workflow: { readonly steps: readonly StepDefinition[]
 /** {@link buildGraph} with numbered steps and flat edge arrays, for the analyzer and the executor. */
 export function buildIndexedGraph(workflow: { readonly steps: readonly StepDefinition[] }): IndexedGraph {
   const steps = workflow.steps;
-  return indexGraph(
+  return indexSteps(
     steps.map((step) => step.id),
-    (i) => {
-      const references = stepReferences(steps[i]);
-      return references.length ? [...steps[i].needs, ...references] : steps[i].needs;
+    (i, add) => {
+      const step = steps[i];
+      for (const id of step.needs) add(id);
+      forEachStepReference(step, add);
     },
   );
 }

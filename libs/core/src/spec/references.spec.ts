@@ -1,6 +1,7 @@
 import { parseCondition } from './expression/parse-condition';
 import {
   findReferences,
+  forEachStepReference,
   lookupReference,
   type ReferenceScope,
   type ReferenceToken,
@@ -123,6 +124,15 @@ describe('stepReferences', () => {
       config: { script: './x.py', args: ['${steps.f.outputs}', '${HOME}'] },
     });
     expect(refs).toEqual(['b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('hands each reference over in the same order, repeats included, without collecting them', () => {
+    const seen: string[] = [];
+    forEachStepReference(
+      { inputs: { a: '${steps.b.outputs} ${steps.b.status}' }, env: { X: '${steps.a.outputs}' }, config: {} },
+      (stepId) => seen.push(stepId),
+    );
+    expect(seen).toEqual(['b', 'b', 'a']);
   });
 
   it('handles a step with no references', () => {

@@ -213,15 +213,27 @@ export function stepReferences(
   step: Pick<StepDefinition, 'inputs' | 'if' | 'foreach' | 'env' | 'config'>,
 ): string[] {
   const seen = new Set<string>();
-  const add = (stepId: string): void => {
+  forEachStepReference(step, (stepId) => {
     seen.add(stepId);
-  };
+  });
+  return [...seen];
+}
+
+/**
+ * Calls `add` with the step id of each reference a step makes from its `inputs`, `if`, `foreach`,
+ * `env` and type-specific fields, in that order, repeats included. ({@link stepReferences} without
+ * its per-step set and array: the graph of a 100,000-step workflow is built with this, deduping
+ * as it lays the edges out.)
+ */
+export function forEachStepReference(
+  step: Pick<StepDefinition, 'inputs' | 'if' | 'foreach' | 'env' | 'config'>,
+  add: (stepId: string) => void,
+): void {
   collectStepIds(step.inputs, add);
   if (step.if) conditionReferences(step.if.ast, add);
   collectStepIds(step.foreach, add);
   collectStepIds(step.env, add);
   collectStepIds(step.config, add);
-  return [...seen];
 }
 
 /**
