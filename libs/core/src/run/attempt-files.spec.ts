@@ -15,8 +15,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { AttemptFileArea, type AttemptFiles } from './attempt-files';
+import { basename, dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { AttemptFileArea, sweepAbandonedFolders, type AttemptFiles } from './attempt-files';
 
 let parent: string;
 let area: AttemptFileArea;
@@ -153,5 +154,45 @@ describe('AttemptFileArea', () => {
   it('says why when the parent folder does not exist', async () => {
     const broken = new AttemptFileArea(() => join(parent, 'missing'));
     await expect(broken.create('{}')).rejects.toThrow(/ENOENT/);
+  });
+
+  describe('abandoned folders', () => {
+    const namespace = (): string => /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))![1];
+    /** The pid of a process that has ended. */
+    const deadPid = (): number => Number(spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim());
+    const sweep = (): Promise<void> => new Promise((resolve) => sweepAbandonedFolders(parent, resolve));
+
+    it('names its folder after the pid namespace and the pid', async () => {
+      const files = await attempt('{}');
+      expect(basename(dirname(files.inputsPath))).toMatch(new RegExp(`^weft-${namespace()}-${process.pid}-[A-Za-z0-9]{6}$`));
+      finish(files);
+    });
+
+    it('removes the folders of dead processes of its pid namespace, and nothing else', async () => {
+      const dead = join(parent, `weft-${namespace()}-${deadPid()}-abcDEF`);
+      const alive = join(parent, `weft-${namespace()}-${process.ppid}-abcDEF`);
+      const otherNamespace = join(parent, `weft-1-${deadPid()}-abcDEF`);
+      const notOurs = join(parent, `weft-${namespace()}-${deadPid()}-toolong1`);
+      for (const folder of [dead, alive, otherNamespace, notOurs]) {
+        mkdirSync(folder);
+        writeFileSync(join(folder, '1.inputs.json'), '{}');
+      }
+      await sweep();
+      expect([dead, alive, otherNamespace, notOurs].map((f) => existsSync(f))).toEqual([false, true, true, true]);
+    });
+
+    it('sweeps when it makes its folder', async () => {
+      const dead = join(parent, `weft-${namespace()}-${deadPid()}-xyzXYZ`);
+      mkdirSync(dead);
+      const files = await attempt('{}');
+      for (let i = 0; i < 100 && existsSync(dead); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(existsSync(dead)).toBe(false);
+      expect(existsSync(files.inputsPath)).toBe(true);
+      finish(files);
+    });
+
+    it('says nothing when the parent folder cannot be read', async () => {
+      await expect(new Promise<void>((resolve) => sweepAbandonedFolders(join(parent, 'missing'), resolve))).resolves.toBeUndefined();
+    });
   });
 });

@@ -9,6 +9,8 @@ import {
   mkdtempSync,
   open,
   openSync,
+  readdir,
+  readlinkSync,
   rm,
   rmSync,
   unlink,
@@ -65,8 +67,11 @@ const closeAsync = promisify(close);
  * always new. Inputs are written with positional writes, so the descriptor stays at offset 0 and
  * serves as the step's stdin: no pipe to make and feed.
  *
- * The folder is removed when the process exits. If something removes it earlier (a temp cleaner
- * on a long-running server), the next attempt makes a new one.
+ * The folder is removed when the process exits. A process that dies without exiting (SIGKILL, or a
+ * signal with no handler) leaves it behind, so making a folder also sweeps away, in the background,
+ * the folders of such processes: ours (same owner), from the same pid namespace (named after it, so
+ * a /tmp shared between containers is safe), whose process is gone. If something removes the folder
+ * of a running process (a temp cleaner on a long-running server), its next attempt makes a new one.
  */
 export class AttemptFileArea {
   private folder: string | undefined;
@@ -161,13 +166,66 @@ export class AttemptFileArea {
 
   private ensureFolder(): string {
     if (this.folder) return this.folder;
-    this.folder = mkdtempSync(join(this.parent(), `weft-${process.pid}-`));
+    const parent = this.parent();
+    this.folder = mkdtempSync(join(parent, `${FOLDER_PREFIX}${pidNamespace()}-${process.pid}-`));
     if (!this.exitHook) {
       this.exitHook = () => this.dispose();
       process.once('exit', this.exitHook);
+      sweepAbandonedFolders(parent);
     }
     return this.folder;
   }
+}
+
+const FOLDER_PREFIX = 'weft-';
+
+/** `weft-<pid namespace>-<pid>-<random>`, as {@link AttemptFileArea} names its folders. */
+const FOLDER_NAME = /^weft-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
+
+/** The pid namespace's inode number (Linux), else 0: pids only mean something within their namespace. */
+function pidNamespace(): string {
+  try {
+    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
+  } catch {
+    return '0';
+  }
+}
+
+function processIsGone(pid: number): boolean {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, as another user's.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/** Removes, in the background, the attempt folders of dead processes of this user and pid namespace. */
+export function sweepAbandonedFolders(parent: string, done: () => void = ignore): void {
+  const namespace = pidNamespace();
+  const uid = process.getuid?.();
+  readdir(parent, (error, names) => {
+    if (error) return done();
+    let pending = 1;
+    const settle = (): void => {
+      if (--pending === 0) done();
+    };
+    for (const name of names) {
+      const match = FOLDER_NAME.exec(name);
+      if (!match || match[1] !== namespace || Number(match[2]) === process.pid || !processIsGone(Number(match[2]))) continue;
+      const folder = join(parent, name);
+      const stats = lstatSync(folder, { throwIfNoEntry: false });
+      if (!stats?.isDirectory() || (uid !== undefined && stats.uid !== uid)) continue;
+      pending++;
+      rm(folder, { recursive: true, force: true }, settle);
+    }
+    settle();
+  });
 }
 
 /** Positional writes: the descriptor's own offset stays at 0, where the step starts reading stdin. */
