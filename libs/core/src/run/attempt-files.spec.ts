@@ -91,37 +91,36 @@ describe('AttemptFileArea', () => {
     expect(existsSync(files.outputsPath)).toBe(false);
   });
 
-  it('never writes through a symbolic link a step put in place of its inputs file', async () => {
-    const victim = join(parent, 'victim.txt');
-    writeFileSync(victim, 'precious');
+  /**
+   * Ends an attempt whose step put `victim` (holding "precious") in place of its inputs file with
+   * `replace`, starts the next attempt, and checks the victim was not written.
+   */
+  async function nextAttemptAfter(victimFolder: (files: AttemptFiles) => string, replace: (victim: string, path: string) => void) {
     const files = await attempt('{}');
+    const victim = join(victimFolder(files), 'victim.txt');
+    writeFileSync(victim, 'precious');
     closeSync(files.stdinFd);
     unlinkSync(files.inputsPath);
-    symlinkSync(victim, files.inputsPath);
+    replace(victim, files.inputsPath);
     area.release(files);
     const next = await attempt('{"next":true}');
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(next.inputsPath).not.toBe(files.inputsPath);
     expect(readStdin(next)).toBe('{"next":true}');
+    finish(next);
+    return files;
+  }
+
+  it('never writes through a symbolic link a step put in place of its inputs file', async () => {
+    const files = await nextAttemptAfter(() => parent, symlinkSync);
     // The link is dropped, in the background.
     for (let i = 0; i < 100 && existsSync(files.inputsPath); i++) await new Promise((r) => setTimeout(r, 10));
     expect(() => readlinkSync(files.inputsPath)).toThrow();
-    finish(next);
   });
 
   it('never writes into a file a step hard-linked in place of its inputs file', async () => {
-    const files = await attempt('{}');
     // A file of the same file system: a hard link cannot cross into another one.
-    const victim = join(dirname(files.inputsPath), 'victim.txt');
-    writeFileSync(victim, 'precious');
-    closeSync(files.stdinFd);
-    unlinkSync(files.inputsPath);
-    linkSync(victim, files.inputsPath);
-    area.release(files);
-    const next = await attempt('{"next":true}');
-    expect(readFileSync(victim, 'utf8')).toBe('precious');
-    expect(next.inputsPath).not.toBe(files.inputsPath);
-    finish(next);
+    await nextAttemptAfter((files) => dirname(files.inputsPath), linkSync);
   });
 
   it('makes a new folder when its folder was removed under it (a temp cleaner)', async () => {
