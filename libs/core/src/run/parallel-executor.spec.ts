@@ -433,7 +433,9 @@ describe('ParallelExecutor', () => {
     const overrides = Object.fromEntries(['a', 'b', 'c', 'd'].map((id) => [id, { config: { ms: 40 } }]));
     const report = await scripted({ a: [], b: [], c: [], d: ['a', 'b', 'c'] }, overrides).run;
     expect(report.sequentialMs).toBeGreaterThanOrEqual(150);
-    expect(report.speedup).toBeGreaterThan(1.5);
+    // Ideally 2.0 (160 ms of work in 80); a loaded machine fires timers late, so only ask for clearly
+    // more than 1: run one after another, the steps would give 1.0.
+    expect(report.speedup).toBeGreaterThan(1.25);
     expect(report.speedup).toBeCloseTo(report.sequentialMs / report.makespanMs, 1);
     expect(report.criticalPath).toHaveLength(2);
   });
