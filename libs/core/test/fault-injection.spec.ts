@@ -16,6 +16,7 @@ import {
   type StepReport,
   type Workflow,
 } from '@weft/core';
+import { isGone } from '../src/testing/processes';
 
 jest.setTimeout(30_000);
 
@@ -201,21 +202,6 @@ const FAULTS: readonly Fault[] = [
     },
   },
 ];
-
-/** True when the process no longer runs (gone, or a zombie nobody has reaped yet). */
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  try {
-    // PID 1 in a container may not reap orphans: a zombie is dead all the same.
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 async function expectAllGone(pids: number[]): Promise<void> {
   const deadline = Date.now() + 5000;

@@ -9,6 +9,7 @@ import {
 } from '../step-type/step-type';
 import { MAX_INPUT_ENV_BYTES } from './process-env';
 import { runStepProcess, type ProcessCommand } from './process-runner';
+import { isGone } from '../testing/processes';
 
 interface ContextOptions {
   inputs?: Record<string, unknown>;
@@ -53,21 +54,6 @@ const node = (code: string): ProcessCommand => ({ command: process.execPath, arg
 
 function run(command: ProcessCommand, options?: ContextOptions): Promise<StepOutcome> {
   return runStepProcess(command, makeContext(options));
-}
-
-/** True when the process no longer runs (gone, or a zombie nobody has reaped yet). */
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  try {
-    // PID 1 in a container may not reap orphans: a zombie is dead all the same.
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].startsWith('Z');
-  } catch {
-    return true;
-  }
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -18,6 +18,8 @@ const sleepStep = {
   run: () => new Promise((resolve) => setImmediate(() => resolve({ ok: true, outputs: {} }))),
 };
 
+// The workflow bench-workflow.ts's benchWorkflow(dag, 0) makes, built here from the small DAG:
+// handing this child the workflow as JSON instead costs ~9 MB of peak RSS that is not the engine's.
 const workflow = {
   name: dag.name,
   maxParallel: dag.maxParallel,
