@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../../libs/viz/test/browser/chromium';
 
 /**
  * End to end against the real server: builds the server and the dashboard, starts
@@ -16,23 +17,13 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
  */
 const repo = join(__dirname, '../../..');
 const artifacts = join(repo, 'test-artifacts/dashboard');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let tmp: string;
 let server: ChildProcess | undefined;
 let serverOutput = '';
 let baseUrl: string;
 let context: BrowserContext | undefined;
+let closeBrowser: (() => Promise<void>) | undefined;
 let page: Page;
 const problems: string[] = [];
 
@@ -111,19 +102,10 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(`${baseUrl}/api/health`, 20_000);
 
-  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
-  // Nothing leaves the machine: every request that is not to the server is aborted.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
-    problems.push(`request outside 127.0.0.1: ${url.href}`);
-    return route.abort();
-  });
+  // Nothing leaves the machine: every request that is not to the server is aborted, and fails the test.
+  const browser = await launchChromium({ onBlockedRequest: (url) => problems.push(`request outside 127.0.0.1: ${url}`) });
+  context = browser.context;
+  closeBrowser = browser.close;
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
@@ -132,7 +114,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
+  await closeBrowser?.().catch(() => undefined);
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server!.once('exit', resolve));
     server.kill('SIGTERM');

@@ -16,8 +16,13 @@ export const CHROMIUM_ARGS = [
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** A fresh headless Chromium profile; every request that is not to 127.0.0.1 is aborted. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+/**
+ * A fresh headless Chromium profile; every request that is not to 127.0.0.1 is aborted (and passed
+ * to `onBlockedRequest`, for a test that fails on them).
+ */
+export async function launchChromium(
+  options: { onBlockedRequest?: (url: string) => void } = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'weft-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -28,6 +33,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    options.onBlockedRequest?.(url.href);
     return route.abort();
   });
   return {
