@@ -20,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { sendSignal } from './send-signal';
 
 /** The `WEFT_INPUTS` and `WEFT_OUTPUTS` files of one step attempt. */
 export interface AttemptFiles {
@@ -182,32 +183,22 @@ const FOLDER_PREFIX = 'weft-';
 /** `weft-<pid namespace>-<pid>-<random>`, as {@link AttemptFileArea} names its folders. */
 const FOLDER_NAME = /^weft-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
 
+let namespace: string | undefined;
+
 /** The pid namespace's inode number (Linux), else 0: pids only mean something within their namespace. */
 function pidNamespace(): string {
+  if (namespace !== undefined) return namespace;
   try {
-    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
+    namespace = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
   } catch {
-    return '0';
+    namespace = '0';
   }
-}
-
-function processIsGone(pid: number): boolean {
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: it exists, as another user's.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  return namespace;
 }
 
 /** Removes, in the background, the attempt folders of dead processes of this user and pid namespace. */
 export function sweepAbandonedFolders(parent: string, done: () => void = ignore): void {
-  const namespace = pidNamespace();
+  const ours = pidNamespace();
   const uid = process.getuid?.();
   readdir(parent, (error, names) => {
     if (error) return done();
@@ -217,7 +208,7 @@ export function sweepAbandonedFolders(parent: string, done: () => void = ignore)
     };
     for (const name of names) {
       const match = FOLDER_NAME.exec(name);
-      if (!match || match[1] !== namespace || Number(match[2]) === process.pid || !processIsGone(Number(match[2]))) continue;
+      if (!match || match[1] !== ours || Number(match[2]) === process.pid || sendSignal(Number(match[2]), 0) !== 'ESRCH') continue;
       const folder = join(parent, name);
       const stats = lstatSync(folder, { throwIfNoEntry: false });
       if (!stats?.isDirectory() || (uid !== undefined && stats.uid !== uid)) continue;

@@ -18,7 +18,7 @@ export type ProcessOutputsResult =
  * that returns undefined settles that without the cost of a failed open (an Error with its stack
  * trace, and a thread-pool round trip).
  */
-export function outputsFileExists(path: string): boolean {
+function outputsFileExists(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
