@@ -18,7 +18,7 @@ export type ProcessOutputsResult =
  * that returns undefined settles that without the cost of a failed open (an Error with its stack
  * trace, and a thread-pool round trip).
  */
-function outputsFileExists(path: string): boolean {
+export function outputsFileExists(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
@@ -28,7 +28,6 @@ function outputsFileExists(path: string): boolean {
  * `invalid_outputs`.
  */
 export async function readProcessOutputs(path: string, maxBytes: number): Promise<ProcessOutputsResult> {
-  if (!outputsFileExists(path)) return { ok: true, outputs: {} };
   let handle;
   try {
     handle = await open(path, OPEN_FLAGS);

@@ -6,7 +6,7 @@ import { attemptFiles, type AttemptFiles } from './attempt-files';
 import { LIMITS_NOT_FOUND_EXIT, withResourceLimits } from './process-limits';
 import { buildProcessEnv } from './process-env';
 import { ProcessLogBuffer } from './process-log-buffer';
-import { readProcessOutputs } from './process-outputs';
+import { outputsFileExists, readProcessOutputs } from './process-outputs';
 import { sendSignal } from './send-signal';
 
 /** A program and its argument vector. Never run through a shell. */
@@ -88,6 +88,8 @@ export async function runStepProcess(
     if (exitCode !== 0)
       return failure(log, { reason: 'exit_code', exitCode, signal, message: `exited with code ${exitCode}` });
 
+    // Most steps write no outputs: settled by a stat, before any async read.
+    if (!outputsFileExists(outputsPath)) return { ok: true, outputs: {}, exitCode, signal: null, reason: null, log: log.toString() };
     const outputs = await readProcessOutputs(outputsPath, context.limits.maxOutputBytes);
     if (!outputs.ok)
       return failure(log, { reason: outputs.reason, exitCode, signal, message: outputs.message });
