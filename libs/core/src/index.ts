@@ -16,9 +16,19 @@ export * from './spec/expression/parse-condition';
 export * from './spec/expression/evaluate-condition';
 export * from './spec/duration';
 export * from './spec/references';
-export type { WorkflowFormat } from './spec/read-document';
+export {
+  type WorkflowFormat,
+  type SourceDocument,
+  type DocumentReading,
+  detectFormat,
+  readDocument,
+  readDocumentForTransfer,
+  documentFromReading,
+} from './spec/read-document';
 export * from './spec/workflow.schema';
+export { hasControlCharacter } from './spec/control-characters';
 export * from './spec/parse-workflow';
+export { MAX_LISTED_ISSUES } from './spec/issue-list';
 export * from './spec/load-workflow-file';
 
 // graph: analysis

@@ -117,7 +117,8 @@ const FAULTS: readonly Fault[] = [
         'open("family.pid", "a").write("".join(f"{k.pid}\\n" for k in kids) + f"{os.getpid()}\\n")',
         'time.sleep(60)',
       ].join('\n'),
-      { timeout: 1500 },
+      // Long enough for python to start and fork its family on a loaded machine (the pid file must be complete).
+      { timeout: 4000 },
     ),
     expected: { status: 'failed', reason: 'timeout' },
     pidFile: 'family.pid',

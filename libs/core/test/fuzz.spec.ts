@@ -10,7 +10,11 @@ import { builtinStepTypes } from '@weft/step-types';
 import {
   ConditionEvaluationError,
   ConditionSyntaxError,
+  documentFromReading,
   evaluateCondition,
+  MAX_LISTED_ISSUES,
+  readDocumentForTransfer,
+  validateWorkflowDocument,
   MAX_CONDITION_DEPTH,
   parseCondition,
   parseWorkflow,
@@ -19,6 +23,7 @@ import {
   type ParseWorkflowResult,
   type ReferenceScope,
 } from '@weft/core';
+import { hostileDocuments } from '../src/testing/hostile-documents';
 
 jest.setTimeout(60_000);
 
@@ -300,6 +305,49 @@ describe('parseWorkflow on random and mutated documents', () => {
     const result = parse(bomb, 'w.yaml');
     expectWellFormed(result);
     expect(result.ok).toBe(false);
+  });
+
+  it('reads the same through a worker boundary: value, issues and every position survive a structured clone', () => {
+    check(fc.tuple(workflowDocument, fc.boolean()), ([doc, asYaml]) => {
+      const text = asYaml ? toYaml(doc) : JSON.stringify(doc);
+      const format = asYaml ? 'yaml' : 'json';
+      const reading = structuredClone(readDocumentForTransfer(text, format));
+      const options = { rootDir: __dirname, stepTypes, fileName: `w.${format}` };
+      expect(validateWorkflowDocument(documentFromReading(text, reading), options)).toEqual(parse(text, `w.${format}`));
+    });
+  });
+});
+
+describe('parseWorkflow on hostile shapes (the bench times them at 1 MiB: npm run bench, section 7)', () => {
+  const lineCount = (text: string) => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+
+  it.each(hostileDocuments(64 * 1024).map((doc) => [doc.shape, doc] as const))('%s: the expected outcome, the same through a worker boundary', (_shape, doc) => {
+    const result = parse(doc.text, `hostile.${doc.format}`);
+    expectWellFormed(result);
+    if (doc.valid) expect(result.issues).toEqual([]);
+    else expect(result.issues[0]?.message).toMatch(doc.issue!);
+    const reading = structuredClone(readDocumentForTransfer(doc.text, doc.format));
+    const options = { rootDir: __dirname, stepTypes, fileName: `hostile.${doc.format}` };
+    expect(validateWorkflowDocument(documentFromReading(doc.text, reading), options)).toEqual(result);
+  });
+
+  it('finds a duplicate key at the end of a flat mapping of thousands of keys, at its line and column', () => {
+    const doc = hostileDocuments(256 * 1024).find((d) => d.shape === 'flat mapping, duplicate key last')!;
+    expect(parse(doc.text, 'hostile.yaml').issues).toEqual([
+      { path: '', line: lineCount(doc.text), column: 7, message: 'invalid YAML: duplicate key "k0"; each key may appear once per mapping' },
+    ]);
+  });
+
+  it('lists the first 1000 issues of a document with thousands, then says how many more there are', () => {
+    const doc = hostileDocuments(256 * 1024).find((d) => d.shape === 'many steps, each needing an unknown step')!;
+    const steps = (doc.text.match(/^ {2}- id:/gm) ?? []).length;
+    const result = parse(doc.text, 'hostile.yaml');
+    expect(steps).toBeGreaterThan(2000);
+    expect(result.issues).toHaveLength(MAX_LISTED_ISSUES + 1);
+    expect(result.issues[0]).toMatchObject({ path: 'steps[0].needs[0]', line: 6, column: 13 });
+    expect(result.issues[MAX_LISTED_ISSUES].message).toBe(
+      `… and ${steps - MAX_LISTED_ISSUES} more problems not listed (only the first ${MAX_LISTED_ISSUES} are); fix these and validate again`,
+    );
   });
 });
 

@@ -165,6 +165,36 @@ describe('path containment', () => {
     expect(existsSync(join(root, 'escaped.txt'))).toBe(false);
     expect(report.steps.fine).toMatchObject({ status: 'succeeded' });
   });
+
+  it('checks scripts with links followed when each attempt starts, not only when the workflow was read', async () => {
+    writeFileSync(join(root, 'swap.py'), 'print("inside")\n');
+    const workflow = load({ steps: [{ id: 'a', type: 'python', script: './swap.py' }] });
+    rmSync(join(root, 'swap.py'));
+    symlinkSync(join(outside, 'evil.py'), join(root, 'swap.py'));
+    const report = await executeWorkflow({ workflow, stepTypes, limits: { killGraceMs: 200 } });
+    expect(report.steps.a).toMatchObject({ status: 'failed', reason: 'spawn_error' });
+    expect(report.steps.a.message).toMatch(/is a link to/);
+    expect(existsSync(join(root, 'escaped.txt'))).toBe(false);
+  });
+
+  it('with confineTo, runs nothing once the workflow folder itself became a link to another place', async () => {
+    const folder = join(root, 'sub');
+    const result = parseWorkflow(JSON.stringify({ steps: [{ id: 'a', type: 'python', script: './ok.py' }, { id: 'b', type: 'shell', run: 'touch ran' }] }), { rootDir: folder, stepTypes });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const options = { workflow: result.workflow, stepTypes, confineTo: root, limits: { killGraceMs: 200 } };
+    expect((await executeWorkflow(options)).status).toBe('succeeded');
+
+    rmSync(folder, { recursive: true });
+    writeFileSync(join(outside, 'ok.py'), 'open("escaped.txt", "w").write("x")\n');
+    symlinkSync(outside, folder);
+    const report = await executeWorkflow(options);
+    for (const id of ['a', 'b']) {
+      expect(report.steps[id]).toMatchObject({ status: 'failed', reason: 'spawn_error' });
+      expect(report.steps[id].message).toContain(`resolves to ${outside}, outside ${root}`);
+    }
+    expect(existsSync(join(outside, 'escaped.txt'))).toBe(false);
+    expect(existsSync(join(outside, 'ran'))).toBe(false);
+  });
 });
 
 describe('conditions are never evaluated as code', () => {

@@ -6,7 +6,7 @@ import type { ItemReport, RunReport, RunStatus, StepReason, StepReport, StepStat
 import { StepSchedule, type WorkUnit } from '../schedule/step-schedule';
 import { evaluateCondition } from '../spec/expression/evaluate-condition';
 import { resolveValue, type ReferenceScope } from '../spec/references';
-import { resolvedPathProblem } from '../spec/validate-step';
+import { folderOutside, resolvedPathProblem } from '../spec/validate-step';
 import type { StepDefinition, StepId, Workflow } from '../spec/workflow.types';
 import { StepTypeNotFoundError } from '../errors/step-type-not-found.error';
 import {
@@ -346,7 +346,9 @@ export class ParallelExecutor {
     // What a step type streams is its log unless it returns one (the process runner returns both).
     const streamed = new ProcessLogBuffer(this.#limits.maxLogBytes);
     // A path given as a reference was only checked once resolved: it must still stay inside the folder.
-    const pathProblem = resolvedPathProblem(context.config, state.handler, this.#workflow.rootDir);
+    const pathProblem =
+      (this.#options.confineTo === undefined ? undefined : folderOutside(this.#workflow.rootDir, this.#options.confineTo)) ??
+      resolvedPathProblem(context.config, state.handler, this.#workflow.rootDir);
     if (pathProblem) return { ok: false, reason: 'spawn_error', message: `not started: ${pathProblem}` };
     const outcome = await (this.#options.dispatcher ?? localDispatcher).dispatch(state.handler, context);
     state.log.write(outcome.log ?? streamed.toString());

@@ -52,4 +52,9 @@ export interface ExecuteOptions {
   readonly processSlots?: ProcessSlots;
   /** Where step attempts run. @default the local dispatcher (child processes of this process) */
   readonly dispatcher?: StepDispatcher;
+  /**
+   * A folder the workflow's own folder must still lie in, links followed, when each attempt starts
+   * (a server's workspace): a folder swapped for a link after the workflow was stored runs nothing.
+   */
+  readonly confineTo?: string;
 }

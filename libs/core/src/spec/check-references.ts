@@ -1,7 +1,7 @@
 import type { IssueList } from './issue-list';
 import { type ReferenceToken, scanReferences } from './references';
 import type { PathSegment } from './source-map';
-import { didYouMean, listNames } from './suggest';
+import { listNames } from './suggest';
 
 /** What a step's references are checked against. */
 export interface ReferenceRules {
@@ -34,10 +34,10 @@ export function checkStepId(
   if (stepId === rules.selfId) {
     rules.issues.add(path, `step '${stepId}' cannot depend on itself${where}`);
   } else if (!rules.stepIds.has(stepId)) {
-    const known = [...rules.stepIds.keys()];
+    const known = rules.stepIds;
     rules.issues.add(
       path,
-      `unknown step '${stepId}'${where}${didYouMean(stepId, known)}; known steps: ${listNames(known)}`,
+      `unknown step '${stepId}'${where}${rules.issues.suggestions.didYouMean(stepId, known)}; known steps: ${listNames(known.keys(), 20, known.size)}`,
     );
   } else {
     return true;

@@ -241,10 +241,20 @@ describe('parseWorkflow', () => {
 
     it('rejects duplicate keys in YAML and in JSON', () => {
       expect(report(yaml('name: a', 'name: b', 'steps: [{ id: a, type: fake }]'))).toEqual([
-        '2:1 invalid YAML: Map keys must be unique',
+        '2:1 invalid YAML: duplicate key "name"; each key may appear once per mapping',
       ]);
       expect(report('{"steps": [{"id": "a", "type": "fake", "id": "b"}]}', { format: 'json' })).toEqual([
         '1:40 invalid JSON: duplicate key "id"; each key may appear once per object',
+      ]);
+    });
+
+    it('finds every duplicate key, nested and in flow mappings, but not keys equal only as text', () => {
+      expect(report(yaml('steps:', '  - { id: a, type: fake, id: b }', '  - id: c', '    type: fake', '    env: { "1": x, 1: y, A: 1, A: 2 }'))).toEqual([
+        '2:26 invalid YAML: duplicate key "id"; each key may appear once per mapping',
+        '5:32 invalid YAML: duplicate key "A"; each key may appear once per mapping',
+      ]);
+      expect(report('{"steps": [], "st\\u0065ps": []}', { format: 'json' })).toEqual([
+        '1:15 invalid JSON: duplicate key "steps"; each key may appear once per object',
       ]);
     });
 
@@ -278,6 +288,31 @@ describe('parseWorkflow', () => {
   });
 
   describe('document', () => {
+    it('refuses NUL anywhere (names, values, keys; YAML and JSON escapes), at the path where it is', () => {
+      const nul = 'contains a NUL character (\\u0000), which no command line, environment variable or history database can hold; remove it';
+      const json = JSON.stringify({ name: 'x\u0000y', steps: [{ id: 'a', type: 'fake', env: { A: 'v\u0000' }, inputs: { 'k\u0000': 1, list: ['ok', '\u0000'] } }] });
+      expect(issues(json, { format: 'json' }).map((issue) => [issue.path, issue.message])).toEqual([
+        ['name', nul],
+        ['name', 'expected a one-line name without control characters (tabs, line breaks, NUL…), got "x\\u0000y"'],
+        ['steps[0].env.A', nul],
+        ['steps[0].inputs["k\\u0000"]', nul],
+        ['steps[0].inputs.list[1]', nul],
+      ]);
+      expect(report(yaml('name: ok', 'steps:', '  - id: a', '    type: fake', '    inputs: { x: "a\\0b" }'))).toEqual([`5:18 steps[0].inputs.x: ${nul}`]);
+    });
+
+    it('takes names and step ids every history database stores alike: one line, at most 200 characters', () => {
+      const long = 'n'.repeat(201);
+      expect(report(yaml(`name: ${long}`, 'steps:', `  - id: ${long}`, '    type: fake'))).toEqual([
+        '1:7 name: expected a name of at most 200 characters, got "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn..."',
+        '3:9 steps[0].id: expected a step id of at most 200 characters, got "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn..."',
+      ]);
+      expect(report(yaml('name: "tab\\there"', 'steps: [{ id: a, type: fake }]'))).toEqual([
+        '1:7 name: expected a one-line name without control characters (tabs, line breaks, NUL…), got "tab\\there"',
+      ]);
+      expect(valid(yaml(`name: ${'n'.repeat(200)}`, 'steps:', `  - id: ${'i'.repeat(200)}`, '    type: fake')).name).toHaveLength(200);
+    });
+
     it.each([
       ['a list', '- a\n', 'expected a workflow: a mapping with a list of steps, got a list'],
       ['a scalar', 'hello\n', 'expected a workflow: a mapping with a list of steps, got "hello"'],

@@ -5,10 +5,11 @@ import { formatCycle } from '../errors/cycle-detected.error';
 import { buildGraph } from '../graph/workflow-graph';
 import { findCycles } from '../graph/find-cycles';
 import type { StepTypeRegistry } from '../step-type/step-type';
+import { checkNulCharacters } from './check-nul';
 import { checkReferences } from './check-references';
 import { describeValue, isRecord } from './describe-value';
 import { IssueList } from './issue-list';
-import { detectFormat, readDocument, type WorkflowFormat } from './read-document';
+import { detectFormat, readDocument, type SourceDocument, type WorkflowFormat } from './read-document';
 import { didYouMean } from './suggest';
 import { validateStep } from './validate-step';
 import {
@@ -20,6 +21,16 @@ import {
   workflowFields,
 } from './workflow.schema';
 import type { StepDefinition, Workflow } from './workflow.types';
+
+/** Options of {@link validateWorkflowDocument}. */
+export interface ValidateWorkflowOptions {
+  /** Name of the file the text came from: gives the default workflow name. */
+  readonly fileName?: string;
+  /** Folder scripts resolve in and must stay inside (made absolute). */
+  readonly rootDir: string;
+  /** The step types `type:` may name; their schemas validate the type-specific fields. */
+  readonly stepTypes: StepTypeRegistry;
+}
 
 /** Options of {@link parseWorkflow}. */
 export interface ParseWorkflowOptions {
@@ -53,16 +64,24 @@ const WORKFLOW_FIELDS = new Set<string>(WORKFLOW_FIELD_NAMES);
  * by line. Never throws on bad input.
  */
 export function parseWorkflow(text: string, options: ParseWorkflowOptions): ParseWorkflowResult {
-  const document = readDocument(text, detectFormat(text, options.fileName, options.format));
+  return validateWorkflowDocument(readDocument(text, detectFormat(text, options.fileName, options.format)), options);
+}
+
+/**
+ * Validates a document read by `readDocument` (steps 2 to 4 of {@link parseWorkflow}): a server
+ * reads documents in a worker thread, then validates them against its step types here.
+ */
+export function validateWorkflowDocument(document: SourceDocument, options: ValidateWorkflowOptions): ParseWorkflowResult {
   if (document.issues.length > 0) return { ok: false, issues: document.issues };
   const issues = new IssueList(document.sourceMap);
   const raw = document.value;
   if (!isRecord(raw)) {
-    const got = text.trim() === '' ? 'an empty document' : describeValue(raw);
+    const got = document.empty ? 'an empty document' : describeValue(raw);
     issues.add([], `expected a workflow: a mapping with a list of steps, got ${got}`);
     return { ok: false, issues: issues.sorted() };
   }
 
+  checkNulCharacters(raw, issues);
   const top = checkTopLevel(raw, issues);
   const steps = top.steps ?? [];
   let graphProblem = top.steps === undefined;

@@ -1,3 +1,5 @@
+import type { PositionNode } from './source-map';
+
 /** Where a JSON text stops being valid JSON, and what was expected there. */
 export interface JsonSyntaxError {
   /** 0-based offset of the offending character (the text length for a premature end). */
@@ -25,20 +27,56 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   return scanJson(text).error;
 }
 
-/**
- * Checks a JSON text in one pass: the first syntax error, and every duplicate key (which
- * `JSON.parse` silently resolves to the last value). Keys are compared as written.
- */
-export function scanJson(text: string): { error?: JsonSyntaxError; duplicateKeys: JsonDuplicateKey[] } {
-  const duplicateKeys: JsonDuplicateKey[] = [];
-  const error = scan(text, duplicateKeys);
-  return error ? { error, duplicateKeys } : { duplicateKeys };
+/** What {@link scanJson} found. */
+export interface JsonScan {
+  readonly error?: JsonSyntaxError;
+  readonly duplicateKeys: JsonDuplicateKey[];
+  /** Where each value and key was written (with `positions: true`, for a text without syntax errors). */
+  readonly positions?: PositionNode;
 }
 
-function scan(text: string, duplicateKeys: JsonDuplicateKey[]): JsonSyntaxError | undefined {
+/**
+ * Checks a JSON text in one linear pass: the first syntax error, and every duplicate key (which
+ * `JSON.parse` silently resolves to the last value); keys are compared once unescaped. With
+ * `positions`, also records where every value and key starts.
+ */
+export function scanJson(text: string, options: { positions?: boolean } = {}): JsonScan {
+  const duplicateKeys: JsonDuplicateKey[] = [];
+  const tree: { root?: PositionNode } = {};
+  const error = scan(text, duplicateKeys, options.positions ? tree : undefined);
+  if (error) return { error, duplicateKeys };
+  return tree.root ? { duplicateKeys, positions: tree.root } : { duplicateKeys };
+}
+
+/** Where the values of a JSON text start (undefined when it is not valid JSON). */
+export function jsonPositions(text: string): PositionNode | undefined {
+  return scanJson(text, { positions: true }).positions;
+}
+
+type MutablePosition = { at: number; entries?: Map<string, { keyAt: number; value?: PositionNode }>; items?: PositionNode[] };
+
+/** A key as `JSON.parse` reads it. */
+const unescapeKey = (raw: string): string => (raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw);
+
+function scan(text: string, duplicateKeys: JsonDuplicateKey[], tree?: { root?: PositionNode }): JsonSyntaxError | undefined {
   const stack: string[] = [];
   /** Keys seen in each open object (undefined for arrays). */
   const keys: (Set<string> | undefined)[] = [];
+  /** With positions: the open containers, and where the next value goes. */
+  const open: MutablePosition[] = [];
+  let pendingKey: { key: string; keyAt: number } | undefined;
+  const place = (at: number, container?: '{' | '['): void => {
+    if (!tree) return;
+    const node: MutablePosition = container === '{' ? { at, entries: new Map() } : container === '[' ? { at, items: [] } : { at };
+    const parent = open[open.length - 1];
+    if (!parent) tree.root = node;
+    else if (parent.items) parent.items.push(node);
+    else if (pendingKey && !parent.entries!.has(pendingKey.key)) parent.entries!.set(pendingKey.key, { keyAt: pendingKey.keyAt, value: node });
+    if (container) open.push(node);
+  };
+  const closeContainer = (): void => {
+    if (tree) open.pop();
+  };
   let i = 0;
   let state: 'value' | 'key' | 'after' = 'value';
   const skipSpace = (): void => {
@@ -78,6 +116,7 @@ function scan(text: string, duplicateKeys: JsonDuplicateKey[]): JsonSyntaxError 
     if (state === 'value') {
       const c = text[i];
       if (c === '{' || c === '[') {
+        place(i, c);
         stack.push(c === '{' ? '}' : ']');
         keys.push(c === '{' ? new Set() : undefined);
         i++;
@@ -85,11 +124,13 @@ function scan(text: string, duplicateKeys: JsonDuplicateKey[]): JsonSyntaxError 
         if (text[i] === stack[stack.length - 1]) {
           stack.pop();
           keys.pop();
+          closeContainer();
           i++;
           state = 'after';
         } else state = c === '{' ? 'key' : 'value';
         continue;
       }
+      place(i);
       if (c === '"') {
         const error = scanString();
         if (error) return error;
@@ -107,7 +148,8 @@ function scan(text: string, duplicateKeys: JsonDuplicateKey[]): JsonSyntaxError 
       const start = i;
       const error = scanString();
       if (error) return error;
-      const key = text.slice(start + 1, i - 1);
+      const key = unescapeKey(text.slice(start + 1, i - 1));
+      pendingKey = { key, keyAt: start };
       const seen = keys[keys.length - 1]!;
       if (seen.has(key)) duplicateKeys.push({ offset: start, key });
       else seen.add(key);
@@ -124,6 +166,7 @@ function scan(text: string, duplicateKeys: JsonDuplicateKey[]): JsonSyntaxError 
       } else if (text[i] === close) {
         stack.pop();
         keys.pop();
+        closeContainer();
         i++;
       } else return fail(`',' or '${close}'`);
     }

@@ -1,5 +1,3 @@
-import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-
 /** A step along a document path: a mapping key or a list index. */
 export type PathSegment = string | number;
 
@@ -22,30 +20,58 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-/** A parsed document with the line starts of its text. */
-export interface ParsedSource {
-  readonly document: Document;
-  readonly lines: LineCounter;
+/**
+ * Where each part of a parsed document was written, as plain data (it crosses a worker boundary):
+ * the offset of a value, and for a mapping or a list where each entry was written.
+ */
+export interface PositionNode {
+  /** 0-based offset in the text where the value starts. */
+  readonly at: number;
+  /** A mapping's entries by key as text (the first of equal keys); `value` is absent for `key:` with nothing after it. */
+  readonly entries?: Map<string, { readonly keyAt: number; readonly value?: PositionNode }>;
+  /** A list's items. */
+  readonly items?: readonly (PositionNode | undefined)[];
+}
+
+/** 0-based offsets where the lines of `text` start. */
+export function lineStartsOf(text: string): Uint32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Uint32Array(count);
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
+  return starts;
 }
 
 /**
- * Finds where a document path was written, using the ranges the `yaml` parser kept. The parse may
- * be deferred (`load` runs at the first lookup): JSON documents are only parsed for positions when
- * there is something to report.
+ * Finds where a document path was written. Positions come from a {@link PositionNode} tree, built
+ * on first use (`positions` runs once): a valid document never pays for it.
  */
 export class SourceMap {
-  #source: ParsedSource | undefined;
+  #lines: Uint32Array | undefined;
+  #root: PositionNode | undefined | null = null;
 
-  constructor(private readonly load: () => ParsedSource) {}
+  constructor(
+    private readonly text: string,
+    private readonly positions: () => PositionNode | undefined,
+  ) {}
 
-  get #parsed(): ParsedSource {
-    return (this.#source ??= this.load());
+  get #tree(): PositionNode | undefined {
+    if (this.#root === null) this.#root = this.positions();
+    return this.#root;
   }
 
   /** Position of a character offset. */
   at(offset: number): SourcePosition {
-    const { line, col } = this.#parsed.lines.linePos(offset);
-    return { line, column: col };
+    const starts = (this.#lines ??= lineStartsOf(this.text));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low] + 1 };
   }
 
   /**
@@ -53,32 +79,25 @@ export class SourceMap {
    * not exist (a missing field), the position of the closest ancestor that does.
    */
   locate(path: readonly PathSegment[], options: { key?: boolean } = {}): SourcePosition | undefined {
-    let node: unknown = this.#parsed.document.contents;
-    let best: Node | undefined = isNode(node) ? node : undefined;
+    let node = this.#tree;
+    let best = node?.at;
     for (let i = 0; i < path.length && node; i++) {
       const segment = path[i];
-      let next: unknown;
-      let keyNode: unknown;
-      if (isMap(node)) {
-        const pair = node.items.find(
-          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
-        );
-        next = pair?.value;
-        keyNode = pair?.key;
-      } else if (isSeq(node) && typeof segment === 'number') {
+      let next: PositionNode | undefined;
+      let keyAt: number | undefined;
+      if (node.entries) {
+        const entry = node.entries.get(String(segment));
+        next = entry?.value;
+        keyAt = entry?.keyAt;
+      } else if (node.items && typeof segment === 'number') {
         next = node.items[segment];
       }
-      if (next === undefined && keyNode === undefined) break;
-      const last = i === path.length - 1;
-      if (last && options.key && isNode(keyNode)) best = keyNode;
-      else if (isNode(next)) best = next;
-      else if (isNode(keyNode)) best = keyNode; // `key:` with no value
+      if (next === undefined && keyAt === undefined) break;
+      if (i === path.length - 1 && options.key && keyAt !== undefined) best = keyAt;
+      else if (next) best = next.at;
+      else best = keyAt; // `key:` with no value
       node = next;
     }
-    return best?.range ? this.at(best.range[0]) : undefined;
+    return best === undefined ? undefined : this.at(best);
   }
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && 'range' in value;
 }

@@ -43,9 +43,38 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   return match === undefined ? '' : `; did you mean '${match}'?`;
 }
 
+/**
+ * {@link didYouMean} under a budget of candidates compared, shared by one validation: a document
+ * with thousands of unknown names among thousands of known ones would otherwise cost their product.
+ * Once the budget is spent, messages just leave the suggestion out.
+ */
+export class SuggestionBudget {
+  #left: number;
+
+  /** @param candidates Most candidates compared in all. @default 200000 */
+  constructor(candidates = 200_000) {
+    this.#left = candidates;
+  }
+
+  didYouMean(name: string, candidates: ReadonlySet<string> | ReadonlyMap<string, unknown> | readonly string[]): string {
+    const size = Array.isArray(candidates) ? candidates.length : (candidates as ReadonlySet<string>).size;
+    if (size > this.#left) return '';
+    this.#left -= size;
+    return didYouMean(name, Array.isArray(candidates) ? candidates : (candidates as ReadonlySet<string>).keys());
+  }
+}
+
 /** Lists names for a message, at most `max` of them: `a, b, c … and 12 more`. */
-export function listNames(names: readonly string[], max = 20): string {
-  if (names.length === 0) return '(none)';
-  if (names.length <= max) return names.join(', ');
-  return `${names.slice(0, max).join(', ')} … and ${names.length - max} more`;
+export function listNames(names: Iterable<string>, max = 20, total?: number): string {
+  const shown: string[] = [];
+  let count = 0;
+  for (const name of names) {
+    if (shown.length < max) shown.push(name);
+    count++;
+    if (total !== undefined && shown.length === max) break;
+  }
+  const all = total ?? count;
+  if (all === 0) return '(none)';
+  if (all <= max) return shown.join(', ');
+  return `${shown.join(', ')} … and ${all - max} more`;
 }

@@ -11,7 +11,7 @@ import { parseCondition } from './expression/parse-condition';
 import type { IssueList } from './issue-list';
 import { conditionReferences, scanReferences } from './references';
 import type { PathSegment } from './source-map';
-import { didYouMean, listNames } from './suggest';
+import { listNames } from './suggest';
 import {
   DEFAULT_RETRY_DELAY_MS,
   issueMessage,
@@ -102,12 +102,11 @@ export function validateStep(
   if ('needs' in common && parsedNeeds === undefined) context.onGraphProblem();
   const needs = [...new Set(parsedNeeds ?? [])];
   const needsValue = common.needs;
-  needs.forEach((need) => {
-    const position = Array.isArray(needsValue)
-      ? [...at, 'needs', needsValue.indexOf(need)]
-      : [...at, 'needs'];
-    checkStepId(need, position, rules);
-  });
+  const firstIndex = new Map<unknown, number>();
+  if (Array.isArray(needsValue)) needsValue.forEach((need, i) => firstIndex.has(need) || firstIndex.set(need, i));
+  for (const need of needs) {
+    checkStepId(need, Array.isArray(needsValue) ? [...at, 'needs', firstIndex.get(need)!] : [...at, 'needs'], rules);
+  }
 
   const condition = checkCondition(field('if'), [...at, 'if'], rules);
   if ('if' in common && !condition) context.onGraphProblem();
@@ -117,7 +116,7 @@ export function validateStep(
     const names = [...context.pools];
     issues.add(
       [...at, 'pool'],
-      `unknown pool '${pool}'${didYouMean(pool, names)}; pools: ${listNames(names)}. Declare it under pools: at the top level`,
+      `unknown pool '${pool}'${issues.suggestions.didYouMean(pool, names)}; pools: ${listNames(names)}. Declare it under pools: at the top level`,
     );
   }
 
@@ -212,7 +211,7 @@ function checkConfig(
   const unknownField = (key: string): void => {
     issues.add(
       [...at, key],
-      `unknown field '${key}' for a step of type '${handler.name}'${didYouMean(key, candidates())}; allowed fields: ${candidates().join(', ')}`,
+      `unknown field '${key}' for a step of type '${handler.name}'${issues.suggestions.didYouMean(key, candidates())}; allowed fields: ${candidates().join(', ')}`,
       { key: true },
     );
   };
@@ -297,6 +296,23 @@ export function resolvedPathProblem(
       const problem = typeof entry === 'string' ? checkPath(entry, name, rootDir) : `${name} must be a path, got ${describeValue(entry)}`;
       if (problem) return problem;
     }
+  }
+  return undefined;
+}
+
+/**
+ * Why `folder` no longer lies inside `boundary` once links are followed (e.g. it was replaced by a
+ * link to another place), or undefined when it does.
+ */
+export function folderOutside(folder: string, boundary: string): string | undefined {
+  let real: string;
+  try {
+    real = fs.realpathSync(folder);
+    if (!isInside(fs.realpathSync(boundary), real)) {
+      return `the workflow's folder ${folder} resolves to ${real}, outside ${boundary}; it must stay inside it`;
+    }
+  } catch (error) {
+    return `the workflow's folder ${folder} cannot be resolved: ${(error as Error).message}`;
   }
   return undefined;
 }

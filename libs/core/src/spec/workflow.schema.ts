@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacter } from './control-characters';
 import { describeValue } from './describe-value';
 import { parseDuration } from './duration';
 
@@ -18,6 +19,8 @@ export const DEFAULT_RETRY_DELAY_MS = 1000;
 
 /** Step ids: a letter or `_`, then letters, digits, `_` and `-`. */
 export const STEP_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Longest step id and workflow name: what every history database stores alike. */
+export const MAX_NAME_LENGTH = 200;
 /** Environment variable names. */
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -75,7 +78,12 @@ const duration = z.unknown().transform((value, context) => {
  * each error reported — on its own. `pools` values are checked against `maxParallel` afterwards.
  */
 export const workflowFields = {
-  name: z.string(expected('expected a string')).trim().min(1, expected('expected a non-empty name')),
+  name: z
+    .string(expected('expected a string'))
+    .trim()
+    .min(1, expected('expected a non-empty name'))
+    .max(MAX_NAME_LENGTH, expected(`expected a name of at most ${MAX_NAME_LENGTH} characters`))
+    .refine((name) => !hasControlCharacter(name), expected('expected a one-line name without control characters (tabs, line breaks, NUL…)')),
   maxParallel: intFrom(1, MAX_PARALLEL_LIMIT),
   pools: z.record(
     z.string().regex(STEP_ID_PATTERN, expected('expected a pool name (letters, digits, _ and -)')),
@@ -98,7 +106,8 @@ export const stepFields = {
     .regex(
       STEP_ID_PATTERN,
       expected('expected a step id of letters, digits, _ and - that starts with a letter or _'),
-    ),
+    )
+    .max(MAX_NAME_LENGTH, expected(`expected a step id of at most ${MAX_NAME_LENGTH} characters`)),
   type: z.string(expected('expected the name of a step type')),
   needs: z
     .union([z.string(), z.array(z.string())], expected('expected a step id or a list of step ids'))
