@@ -1,5 +1,7 @@
 import type { RunFinishedEvent, RunReport, RunStartedEvent, StepFinishedEvent, StepReport, StepStartedEvent } from '@weft/core';
 import { HistoryStore } from './history-store';
+import type { RunSummary, WorkflowSummary } from './history.types';
+import { InvalidCursorError, type Page } from './page-cursor';
 import { TEST_DATABASE_KINDS, testDatabase, type TestDatabase } from './testing/test-databases';
 
 const T0 = Date.parse('2026-11-26T10:00:00.000Z');
@@ -150,8 +152,47 @@ describe.each(TEST_DATABASE_KINDS)('HistoryStore on %s', (kind) => {
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await store.getWorkflow(first.id)).toEqual(first);
     expect(await store.getWorkflow('00000000-0000-0000-0000-000000000000')).toBeNull();
-    expect((await store.listWorkflows()).map((w) => w.id).sort()).toEqual([first.id, elsewhere.id].sort());
+    const { items, nextCursor } = await store.listWorkflows();
+    expect(items.map((w) => w.id).sort()).toEqual([first.id, elsewhere.id].sort());
+    expect(items[0]).not.toHaveProperty('definition');
+    expect(nextCursor).toBeNull();
   });
+
+  it('pages through workflows and runs newest first with a cursor, stable when rows share a timestamp', async () => {
+    const saved = [];
+    for (let i = 0; i < 5; i++) saved.push(await store.saveWorkflow({ name: `w${i}`, definition: `d${i}`, format: 'yaml', rootDir: '/w' }));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page: Page<WorkflowSummary> = await store.listWorkflows({ limit: 2, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((w) => w.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen)).toEqual(new Set(saved.map((w) => w.id)));
+
+    // Runs: three share a start time; pages of one still visit each exactly once, newest first.
+    for (const [id, ms] of [['ra', 0], ['rb', 1000], ['rc', 1000], ['rd', 1000], ['re', 2000]] as const) {
+      await store.startRun({ runId: id, workflow: 'w', maxParallel: 1, startedAt: at(ms), steps: [] });
+    }
+    const runs: string[] = [];
+    cursor = undefined;
+    do {
+      const page: Page<RunSummary> = await store.listRunPage({ limit: 1, cursor, workflow: 'w' });
+      runs.push(...page.items.map((r) => r.runId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(runs).toEqual(['re', 'rd', 'rc', 'rb', 'ra']);
+  });
+
+  it.each(['', 'garbage', Buffer.from('[1,2]').toString('base64url'), Buffer.from('["2026-01-01T00:00:00.000Z",""]').toString('base64url')])(
+    'refuses a cursor it did not make (%j)',
+    async (cursor) => {
+      await expect(store.listWorkflows({ cursor })).rejects.toThrow(InvalidCursorError);
+      await expect(store.listRunPage({ cursor })).rejects.toThrow(InvalidCursorError);
+    },
+  );
 
   it('lists runs newest first, by workflow, up to a limit', async () => {
     const w = await store.saveWorkflow({ name: 'report', definition: 'x', format: 'yaml', rootDir: '/w' });

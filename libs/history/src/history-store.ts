@@ -19,6 +19,8 @@ import { historyDataSourceOptions, type HistoryDatabaseOptions } from './history
 import { HistoryLifeCycle, type HistoryLifeCycleOptions } from './history.life-cycle';
 import type {
   ListRunsQuery,
+  ListWorkflowsQuery,
+  WorkflowSummary,
   RunSummary,
   SaveWorkflowInput,
   StartRunInput,
@@ -27,6 +29,7 @@ import type {
   WorkflowFormat,
 } from './history.types';
 import { median } from './median';
+import { decodeCursor, encodeCursor, type Page } from './page-cursor';
 
 /** Options of a `HistoryStore`. */
 export interface HistoryStoreOptions {
@@ -42,7 +45,7 @@ const INTERRUPTED_MESSAGE = 'the process running this workflow stopped before th
 const round2 = (value: number) => Math.round(value * 100) / 100;
 const ratio = (a: number, b: number) => (b > 0 ? round2(a / b) : 0);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-// PostgreSQL text cannot hold NUL; a step's log may.
+// PostgreSQL text cannot hold NUL; a step's log or a failure message quoting its output may.
 const stripNul = (text: string) => text.replaceAll('\u0000', '');
 
 /**
@@ -109,12 +112,27 @@ export class HistoryStore {
     return row ? toWorkflow(row) : null;
   }
 
-  /** Stored workflows, newest first. */
-  async listWorkflows(limit = 200): Promise<StoredWorkflow[]> {
-    const rows = await this.dataSource
+  /**
+   * Stored workflows without their definitions, newest first, one page at a time (`limit`, default
+   * 100; `cursor` from the previous page). Throws {@link InvalidCursorError} for a bad cursor.
+   */
+  async listWorkflows(query: ListWorkflowsQuery = {}): Promise<Page<WorkflowSummary>> {
+    const limit = query.limit ?? 100;
+    const builder = this.dataSource
       .getRepository(WorkflowEntity)
-      .find({ order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
-    return rows.map(toWorkflow);
+      .createQueryBuilder('w')
+      .select(['w.id', 'w.name', 'w.hash', 'w.format', 'w.rootDir', 'w.sourcePath', 'w.createdAt'])
+      .orderBy('w.createdAt', 'DESC')
+      .addOrderBy('w.id', 'DESC')
+      .take(limit + 1);
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor);
+      builder.where('(w.createdAt < :at OR (w.createdAt = :at AND w.id < :id))', after);
+    }
+    const rows = await builder.getMany();
+    const items = rows.slice(0, limit).map(toWorkflowSummary);
+    const last = rows.length > limit ? items[items.length - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
   }
 
   // --- runs: writes ---
@@ -222,7 +240,7 @@ export class HistoryStore {
 
   /** Ends a run that stopped outside any step (e.g. its executor threw). */
   async failRun(runId: string, error: string): Promise<void> {
-    await this.#close(runId, 'failed', error, 'the run stopped before the step finished');
+    await this.#close(runId, 'failed', stripNul(error), 'the run stopped before the step finished');
   }
 
   /**
@@ -256,17 +274,33 @@ export class HistoryStore {
     return run ? toSummary(run) : null;
   }
 
-  /** Execution history, newest first. */
-  async listRuns(query: ListRunsQuery = {}): Promise<RunSummary[]> {
-    const rows = await this.dataSource.getRepository(RunEntity).find({
-      where: {
-        ...(query.workflowId ? { workflowId: query.workflowId } : {}),
-        ...(query.workflow ? { workflowName: query.workflow } : {}),
-      },
-      order: { startedAt: 'DESC', id: 'DESC' },
-      take: query.limit ?? 50,
-    });
-    return rows.map(toSummary);
+  /** Execution history, newest first: the first page of {@link HistoryStore.listRunPage}. */
+  async listRuns(query: Omit<ListRunsQuery, 'cursor'> = {}): Promise<RunSummary[]> {
+    return (await this.listRunPage(query)).items;
+  }
+
+  /**
+   * Execution history, newest first, one page at a time (`limit`, default 50; `cursor` from the
+   * previous page). Throws {@link InvalidCursorError} for a bad cursor.
+   */
+  async listRunPage(query: ListRunsQuery = {}): Promise<Page<RunSummary>> {
+    const limit = query.limit ?? 50;
+    const builder = this.dataSource
+      .getRepository(RunEntity)
+      .createQueryBuilder('r')
+      .orderBy('r.startedAt', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .take(limit + 1);
+    if (query.workflowId) builder.andWhere('r.workflowId = :workflowId', { workflowId: query.workflowId });
+    if (query.workflow) builder.andWhere('r.workflowName = :workflow', { workflow: query.workflow });
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor);
+      builder.andWhere('(r.startedAt < :at OR (r.startedAt = :at AND r.id < :id))', after);
+    }
+    const rows = await builder.getMany();
+    const items = rows.slice(0, limit).map(toSummary);
+    const last = rows.length > limit ? items[items.length - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor({ at: last.startedAt, id: last.runId }) : null };
   }
 
   /** A step's captured log; null when the run or step is unknown. */
@@ -398,7 +432,7 @@ function stepColumns(result: StepReport): Partial<StepRunEntity> {
   return {
     status: result.status,
     reason: result.reason,
-    message: result.message,
+    message: result.message === null ? null : stripNul(result.message),
     startedAt: result.startedAt,
     finishedAt: result.finishedAt,
     durationMs: result.durationMs === null ? null : Math.round(result.durationMs),
@@ -412,17 +446,20 @@ function stepColumns(result: StepReport): Partial<StepRunEntity> {
   };
 }
 
-function toWorkflow(row: WorkflowEntity): StoredWorkflow {
+function toWorkflowSummary(row: WorkflowEntity): WorkflowSummary {
   return {
     id: row.id,
     name: row.name,
     hash: row.hash,
     format: row.format as WorkflowFormat,
-    definition: row.definition,
     rootDir: row.rootDir,
     sourcePath: row.sourcePath,
     createdAt: row.createdAt,
   };
+}
+
+function toWorkflow(row: WorkflowEntity): StoredWorkflow {
+  return { ...toWorkflowSummary(row), definition: row.definition };
 }
 
 function toSummary(run: RunEntity): RunSummary {

@@ -18,6 +18,16 @@ export interface StoredWorkflow {
   readonly createdAt: string;
 }
 
+/** A stored workflow as lists show it: without its definition. */
+export type WorkflowSummary = Omit<StoredWorkflow, 'definition'>;
+
+export interface ListWorkflowsQuery {
+  /** @default 100 */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
 export interface SaveWorkflowInput {
   readonly name: string;
   readonly definition: string;
@@ -63,6 +73,8 @@ export interface ListRunsQuery {
   readonly workflow?: string;
   /** @default 50 */
   readonly limit?: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
 }
 
 /** A step's captured log. */

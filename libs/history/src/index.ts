@@ -14,4 +14,5 @@ export { WorkflowEntity } from './entities/workflow.entity';
 export { RunEntity } from './entities/run.entity';
 export { StepRunEntity } from './entities/step-run.entity';
 export { median } from './median';
+export { InvalidCursorError, type Page } from './page-cursor';
 export * from './history.types';
