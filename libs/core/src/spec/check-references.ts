@@ -46,7 +46,10 @@ export function checkStepId(
   return false;
 }
 
-/** Checks every `${…}` in the strings (and keys) of `value`, reporting each problem at its path. */
+/**
+ * Checks every `${…}` in the strings (and keys) of `value`, reporting each problem at its path.
+ * `path` is extended and restored in place while walking (documents nest at most 64 deep).
+ */
 export function checkReferences(
   value: unknown,
   path: PathSegment[],
@@ -57,11 +60,17 @@ export function checkReferences(
   if (typeof value === 'string') {
     if (value.includes('${')) scanReferences(value, (token) => checkToken(token, path, mode, rules, field));
   } else if (Array.isArray(value)) {
-    value.forEach((entry, i) => checkReferences(entry, [...path, i], mode, rules, field));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      checkReferences(value[i], path, mode, rules, field);
+      path.pop();
+    }
   } else if (typeof value === 'object' && value !== null) {
-    for (const [key, entry] of Object.entries(value)) {
-      if (key.includes('${')) checkKey(key, [...path, key], rules);
-      checkReferences(entry, [...path, key], mode, rules, field);
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      if (key.includes('${')) checkKey(key, path, rules);
+      checkReferences((value as Record<string, unknown>)[key], path, mode, rules, field);
+      path.pop();
     }
   }
 }
