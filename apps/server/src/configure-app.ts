@@ -1,55 +1,73 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearerMatches } from './auth/api-token.guard.js';
-import { TEXT_TYPES } from './workflows/workflows.controller.js';
+import { SwaggerModule } from '@nestjs/swagger';
+import { WeftExceptionFilter } from './common/weft-exception.filter.js';
+import { createWeftOpenApiDocument } from './openapi.js';
+import { parseBodyLimit } from './config/server-config.js';
+import { JSON_TYPES, YAML_TYPES } from './security/media-types.js';
+import { createRequestPolicy } from './security/request-policy.js';
+import { sameOriginMiddleware } from './security/same-origin.middleware.js';
 
 /** Options of {@link configureWeftApp}. */
 export interface ConfigureWeftAppOptions {
-  /** Largest request body. @default '1mb' */
-  readonly bodyLimit?: string;
-  /** Same token as `WeftModule.forRoot({ apiToken })`: also guards the OpenAPI page. */
+  /** Largest request body: bytes, or a size such as `512kb`, `1mb`, `1MiB` (1 KiB to 1 GiB). @default '1mb' */
+  readonly bodyLimit?: number | string;
+  /**
+   * Same token as `WeftModule.forRoot({ apiToken })`: every request whose canonical path (decoded,
+   * lower-cased, slashes and dot segments resolved) is under `/api` needs it, the OpenAPI page included.
+   */
   readonly apiToken?: string | null;
+  /**
+   * Host names answered besides `localhost`, `*.localhost` and IP literals; `.example.com` also
+   * covers its subdomains. Other `Host` headers get 421 (DNS rebinding). @default []
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Origins (`https://app.example.com`) that may call the API from another origin, with CORS;
+   * `'*'` only with `apiToken`. State-changing requests from other origins get 403. @default []
+   */
+  readonly corsOrigins?: readonly string[];
   /** Serve the OpenAPI page at `/api/docs`. @default true */
   readonly docs?: boolean;
   /** Folder of the built dashboard, served at `/`. */
   readonly dashboardDir?: string | null;
+  /**
+   * Answer every error of the app as `{ statusCode, error, details? }` (a global exception filter:
+   * also the body parsers' errors and the 404 of unknown routes). Pass `false` to keep your own.
+   * @default true
+   */
+  readonly errorFilter?: boolean;
 }
 
 /**
- * What a Weft app needs beyond its modules: body parsers with a size limit (JSON, and YAML or
- * plain text for workflows), the OpenAPI page, the dashboard, and shutdown hooks. Create the app
- * with `{ bodyParser: false, rawBody: true }` so JSON workflows keep their line numbers.
+ * What a Weft app needs beyond its modules: the same-origin checks (Host, Origin, token, content
+ * type; see `security/request-policy.ts`) before anything reads a body, body parsers with a size
+ * limit (JSON, and YAML for workflows), the OpenAPI page, the dashboard, and shutdown hooks. Create
+ * the app with `{ bodyParser: false, rawBody: true }` so JSON workflows keep their line numbers.
+ * Throws a TypeError naming a bad option.
  */
 export function configureWeftApp(app: INestApplication, options: ConfigureWeftAppOptions = {}): INestApplication {
   const express = app as NestExpressApplication;
-  const limit = options.bodyLimit ?? '1mb';
-  express.useBodyParser('json', { limit });
-  express.useBodyParser('text', { type: TEXT_TYPES, limit });
+  const limit = bodyLimitOf(options.bodyLimit ?? '1mb');
+  const policy = createRequestPolicy({ allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins, apiToken: options.apiToken });
+  express.use(sameOriginMiddleware(policy));
+  express.useBodyParser('json', { type: [...JSON_TYPES], limit });
+  express.useBodyParser('text', { type: [...YAML_TYPES], limit });
   express.disable('x-powered-by');
+  if (options.errorFilter ?? true) app.useGlobalFilters(new WeftExceptionFilter(app.getHttpAdapter()));
   if (options.dashboardDir) express.useStaticAssets(options.dashboardDir, { index: 'index.html' });
 
   if (options.docs ?? true) {
-    const token = options.apiToken;
-    if (token) {
-      express.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
-        // /api/docs, /api/docs-json and /api/docs-yaml
-        if (!(request.url ?? '').startsWith('/api/docs') || bearerMatches(request.headers.authorization, token)) return next();
-        response.statusCode = 401;
-        response.setHeader('WWW-Authenticate', 'Bearer');
-        response.setHeader('Content-Type', 'application/json');
-        response.end(JSON.stringify({ statusCode: 401, error: 'Missing or wrong bearer token' }));
-      });
-    }
-    const config = new DocumentBuilder()
-      .setTitle('Weft')
-      .setDescription('Run workflows of steps as a dependency graph: REST + Server-Sent Events.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build();
-    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, config));
+    SwaggerModule.setup('api/docs', app, () => createWeftOpenApiDocument(app));
   }
   app.enableShutdownHooks();
   return app;
+}
+
+function bodyLimitOf(value: number | string): number {
+  try {
+    return parseBodyLimit(value, 'bodyLimit');
+  } catch (error) {
+    throw new TypeError((error as Error).message, { cause: error });
+  }
 }

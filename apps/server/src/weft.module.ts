@@ -33,7 +33,7 @@ class WeftCoreModule {
  * @Module({ imports: [WeftModule.forRoot({ database: { url: 'postgres://…' }, plugins: [HttpStepTypeModule] })] })
  * export class AppModule {}
  * ```
- * and call `configureWeftApp(app)` for the body parsers and OpenAPI page.
+ * and call `configureWeftApp(app)` for the same-origin checks, the body parsers and the OpenAPI page.
  */
 @Module({})
 export class WeftModule {

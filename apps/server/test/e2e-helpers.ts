@@ -21,7 +21,7 @@ export interface TestApp {
 export async function startApp(database: HistoryDatabaseOptions, weft: WeftModuleOptions = {}): Promise<TestApp> {
   const app = await createWeftServer({
     logLevel: process.env.WEFT_TEST_LOG_LEVEL ?? 'silent',
-    bodyLimit: '64kb',
+    bodyLimit: 64 * 1024,
     dashboardDir: null,
     weft: { limits: { killGraceMs: 500 }, ...weft, database },
   });

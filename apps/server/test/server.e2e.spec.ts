@@ -256,7 +256,7 @@ steps:
     it('malformed JSON, a wrong content type and a body over the limit', async () => {
       const json = await t.post('/api/workflows').set('Content-Type', 'application/json').send('{"steps": [').expect(400);
       expect(json.body.statusCode).toBe(400);
-      await t.post('/api/workflows').set('Content-Type', 'image/png').send(Buffer.from('x')).expect(400);
+      await t.post('/api/workflows').set('Content-Type', 'image/png').send(Buffer.from('x')).expect(415);
       const big = `name: big\nsteps:\n  - id: a\n    type: shell\n    run: echo ${'x'.repeat(70_000)}\n`;
       await t.post('/api/workflows').set('Content-Type', 'application/yaml').send(big).expect(413);
     });

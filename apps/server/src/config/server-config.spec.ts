@@ -1,25 +1,93 @@
-import { isLoopback, loadServerConfig, ServerConfigError } from './server-config.js';
+import { isLoopback, loadServerConfig, parseByteSize, ServerConfigError } from './server-config.js';
+
+const TOKEN = '0123456789abcdef';
 
 describe('loadServerConfig', () => {
   it('binds to 127.0.0.1:3000 with SQLite under ./data by default', () => {
     const config = loadServerConfig({}, '/srv/weft');
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, bodyLimit: '1mb', logLevel: 'info' });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, bodyLimit: 1024 * 1024, logLevel: 'info', allowedHosts: [], corsOrigins: [] });
     expect(config.weft.database?.url).toBe('sqlite:/srv/weft/data/weft.sqlite');
     expect(config.weft.apiToken).toBeNull();
   });
 
   it('reads HOST, PORT, DATABASE_URL, WEFT_MAX_PROCESSES, WEFT_WORKSPACE and WEFT_API_TOKEN', () => {
     const config = loadServerConfig(
-      { HOST: '0.0.0.0', PORT: '8080', DATABASE_URL: 'postgres://u@h/db', WEFT_MAX_PROCESSES: '3', WEFT_WORKSPACE: 'ws', WEFT_API_TOKEN: 't' },
+      { HOST: '0.0.0.0', PORT: '8080', DATABASE_URL: 'postgres://u@h/db', WEFT_MAX_PROCESSES: '3', WEFT_WORKSPACE: 'ws', WEFT_API_TOKEN: TOKEN },
       '/srv',
     );
     expect(config).toMatchObject({ host: '0.0.0.0', port: 8080 });
-    expect(config.weft).toMatchObject({ database: { url: 'postgres://u@h/db' }, maxProcesses: 3, workspace: '/srv/ws', apiToken: 't' });
+    expect(config.weft).toMatchObject({ database: { url: 'postgres://u@h/db' }, maxProcesses: 3, workspace: '/srv/ws', apiToken: TOKEN });
   });
 
   it('refuses a non-loopback address without a token, and says how to fix it', () => {
     expect(() => loadServerConfig({ HOST: '0.0.0.0' })).toThrow(ServerConfigError);
     expect(() => loadServerConfig({ HOST: '0.0.0.0' })).toThrow(/WEFT_API_TOKEN/);
+  });
+
+  it('refuses a token shorter than 16 characters for a non-loopback address, and says how to make one', () => {
+    expect(() => loadServerConfig({ HOST: '0.0.0.0', WEFT_API_TOKEN: 't' })).toThrow(ServerConfigError);
+    expect(() => loadServerConfig({ HOST: '0.0.0.0', WEFT_API_TOKEN: 'x'.repeat(15) })).toThrow(
+      /WEFT_API_TOKEN is 15 characters.*at least 16 characters.*openssl rand -hex 32/,
+    );
+    expect(loadServerConfig({ HOST: '::', WEFT_API_TOKEN: 'x'.repeat(16) }).weft.apiToken).toHaveLength(16);
+    expect(loadServerConfig({ WEFT_API_TOKEN: 't' }).weft.apiToken).toBe('t'); // loopback: any token
+  });
+
+  it('reads WEFT_BODY_LIMIT as people write it, in powers of 1024', () => {
+    const cases: [string, number][] = [
+      ['1048576', 1048576],
+      ['512kb', 512 * 1024],
+      ['1mb', 1024 ** 2],
+      ['1MiB', 1024 ** 2],
+      ['1.5mb', 1.5 * 1024 ** 2],
+      ['2 MB', 2 * 1024 ** 2],
+      ['64KiB', 64 * 1024],
+      ['100k', 100 * 1024],
+      ['1gb', 1024 ** 3],
+      ['4096b', 4096],
+    ];
+    for (const [text, bytes] of cases) expect([text, loadServerConfig({ WEFT_BODY_LIMIT: text }).bodyLimit]).toEqual([text, bytes]);
+  });
+
+  it('refuses a WEFT_BODY_LIMIT it cannot read or out of 1kb..1gb, and says what it takes', () => {
+    for (const text of ['1 furlong', 'mb', '1mbb', '-1mb', '1e6', '1,5mb', '1tb']) {
+      expect(() => loadServerConfig({ WEFT_BODY_LIMIT: text })).toThrow(ServerConfigError);
+      expect(() => loadServerConfig({ WEFT_BODY_LIMIT: text })).toThrow(new RegExp(`WEFT_BODY_LIMIT must be .*got '${text}'`));
+    }
+    expect(() => loadServerConfig({ WEFT_BODY_LIMIT: '1023' })).toThrow(/from 1kb to 1gb, got '1023'/);
+    expect(() => loadServerConfig({ WEFT_BODY_LIMIT: '1.1gb' })).toThrow(/from 1kb to 1gb/);
+    expect(parseByteSize('1MiB')).toBe(1048576);
+    expect(parseByteSize('1 furlong')).toBeNull();
+  });
+
+  it('reads WEFT_ALLOWED_HOSTS and adds HOST when it is a name', () => {
+    expect(loadServerConfig({ WEFT_ALLOWED_HOSTS: ' Weft.Example.com, .lan.example. ,' }).allowedHosts).toEqual(['weft.example.com', '.lan.example']);
+    expect(loadServerConfig({ HOST: 'build-box', WEFT_API_TOKEN: TOKEN, WEFT_ALLOWED_HOSTS: 'a.example' }).allowedHosts).toEqual([
+      'build-box',
+      'a.example',
+    ]);
+    expect(loadServerConfig({ HOST: '0.0.0.0', WEFT_API_TOKEN: TOKEN }).allowedHosts).toEqual([]);
+    expect(() => loadServerConfig({ WEFT_ALLOWED_HOSTS: 'ok.example,https://weft.example.com' })).toThrow(
+      /WEFT_ALLOWED_HOSTS: 'https:\/\/weft.example.com' is not a host name.*no scheme, port or path/,
+    );
+    expect(() => loadServerConfig({ WEFT_ALLOWED_HOSTS: 'weft.example.com:8080' })).toThrow(ServerConfigError);
+  });
+
+  it('reads WEFT_CORS_ORIGINS as exact origins and names a bad entry', () => {
+    expect(loadServerConfig({ WEFT_CORS_ORIGINS: 'https://App.Example.com, http://localhost:5173/,https://x.example:443' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+      'https://x.example',
+    ]);
+    for (const bad of ['app.example.com', 'ftp://app.example.com', 'https://app.example.com/path', 'https://u:p@app.example.com', 'https://app.example.com?x=1', 'null']) {
+      expect(() => loadServerConfig({ WEFT_CORS_ORIGINS: `https://ok.example,${bad}` })).toThrow(ServerConfigError);
+      expect(() => loadServerConfig({ WEFT_CORS_ORIGINS: `https://ok.example,${bad}` })).toThrow(`WEFT_CORS_ORIGINS: '${bad}' is not an origin`);
+    }
+  });
+
+  it('allows WEFT_CORS_ORIGINS=* only with a token', () => {
+    expect(() => loadServerConfig({ WEFT_CORS_ORIGINS: '*' })).toThrow(/only with WEFT_API_TOKEN/);
+    expect(loadServerConfig({ WEFT_CORS_ORIGINS: '*', WEFT_API_TOKEN: 't' }).corsOrigins).toEqual(['*']);
   });
 
   it('rejects bad numbers', () => {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { normalizeAllowedHost } from '../security/allowed-hosts.js';
+import { normalizeCorsOrigin } from '../security/cors-origins.js';
 import type { WeftModuleOptions } from '../weft-options.js';
 
 /** Everything `main.ts` reads from the environment. */
@@ -9,8 +11,15 @@ export interface ServerConfig {
   readonly host: string;
   /** @default 3000 (PORT) */
   readonly port: number;
-  /** Largest request body. @default '1mb' (WEFT_BODY_LIMIT) */
-  readonly bodyLimit: string;
+  /** Largest request body, in bytes. @default 1048576 (WEFT_BODY_LIMIT: `1mb`, `512kb`, `1MiB`, a byte count) */
+  readonly bodyLimit: number;
+  /**
+   * Host names answered besides loopback names and IP literals: HOST when it is a name, and the
+   * WEFT_ALLOWED_HOSTS entries (`.example.com` also covers its subdomains). @default []
+   */
+  readonly allowedHosts: readonly string[];
+  /** Origins allowed to call the API from another origin, or `*` (only with a token). @default [] (WEFT_CORS_ORIGINS) */
+  readonly corsOrigins: readonly string[];
   /** pino level. @default 'info' (LOG_LEVEL) */
   readonly logLevel: string;
   /** Built dashboard served at `/`, when it exists. @default apps/dashboard/dist */
@@ -31,6 +40,54 @@ export function isLoopback(host: string): boolean {
   return bare === '::1' || bare === '::ffff:127.0.0.1';
 }
 
+/** Bounds of WEFT_BODY_LIMIT: 1 KiB to 1 GiB. */
+export const BODY_LIMIT_BOUNDS = { min: 1024, max: 1024 ** 3 } as const;
+
+/** Shortest WEFT_API_TOKEN accepted for a non-loopback HOST. */
+export const MIN_TOKEN_LENGTH = 16;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/**
+ * Reads a size as people write it: a byte count (`1048576`), or a number with k, m or g, with or
+ * without `b` or `ib` (`512kb`, `1mb`, `1MiB`, `1.5mb`, `2 MB`), case-insensitive. Every unit is a
+ * power of 1024, as Express's body parser reads `mb`. Null when the text is not a size.
+ */
+export function parseByteSize(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(?:([kmg])(?:i?b)?|(b))?$/i.exec(text.trim());
+  if (!match) return null;
+  return Math.floor(Number(match[1]) * SIZE_UNITS[(match[2] ?? match[3] ?? '').toLowerCase()]);
+}
+
+/**
+ * A body limit as a number of bytes from a size ({@link parseByteSize}) or a number, within
+ * {@link BODY_LIMIT_BOUNDS}; throws a ServerConfigError naming `name` and saying what it takes.
+ */
+export function parseBodyLimit(value: string | number, name = 'WEFT_BODY_LIMIT'): number {
+  const bytes = typeof value === 'number' ? value : parseByteSize(value);
+  if (bytes === null || !Number.isSafeInteger(bytes)) {
+    throw new ServerConfigError(
+      `${name} must be a size like 1048576, 512kb, 1mb or 1MiB (k, m and g are powers of 1024), got '${String(value)}'`,
+    );
+  }
+  if (bytes < BODY_LIMIT_BOUNDS.min || bytes > BODY_LIMIT_BOUNDS.max) {
+    throw new ServerConfigError(`${name} must be from 1kb to 1gb, got '${String(value)}' (${bytes} bytes)`);
+  }
+  return bytes;
+}
+
+/** A comma-separated list setting, each entry normalized; a bad entry is a ServerConfigError naming it. */
+function listSetting(env: NodeJS.ProcessEnv, name: string, normalize: (entry: string) => string, example: string): string[] {
+  const entries = (env[name] ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  return entries.map((entry) => {
+    try {
+      return normalize(entry);
+    } catch (error) {
+      throw new ServerConfigError(`${name}: ${(error as Error).message}. Example: ${name}=${example}`, { cause: error });
+    }
+  });
+}
+
 function positiveInt(env: NodeJS.ProcessEnv, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
@@ -43,8 +100,9 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, max = Number.MAX_SAFE
 
 /**
  * Reads the server settings: HOST, PORT, DATABASE_URL, WEFT_WORKSPACE, WEFT_EXAMPLES_DIR,
- * WEFT_MAX_PROCESSES, WEFT_API_TOKEN, WEFT_BODY_LIMIT, LOG_LEVEL, WEFT_DASHBOARD_DIR.
- * Relative paths resolve against `cwd`. Refuses a non-loopback HOST without WEFT_API_TOKEN.
+ * WEFT_MAX_PROCESSES, WEFT_API_TOKEN, WEFT_BODY_LIMIT, WEFT_ALLOWED_HOSTS, WEFT_CORS_ORIGINS,
+ * LOG_LEVEL, WEFT_DASHBOARD_DIR. Relative paths resolve against `cwd`. Refuses a non-loopback HOST
+ * without a WEFT_API_TOKEN of at least 16 characters, and `WEFT_CORS_ORIGINS=*` without a token.
  */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServerConfig {
   const host = env.HOST?.trim() || '127.0.0.1';
@@ -53,7 +111,26 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: stri
   if (!isLoopback(host) && !apiToken) {
     throw new ServerConfigError(
       `Refusing to listen on ${host} without WEFT_API_TOKEN: anyone who can reach it could run commands. ` +
-        'Set WEFT_API_TOKEN to a long random secret, or bind to 127.0.0.1.',
+        'Set WEFT_API_TOKEN to a long random secret (e.g. `openssl rand -hex 32`), or bind to 127.0.0.1.',
+    );
+  }
+  if (!isLoopback(host) && apiToken && apiToken.length < MIN_TOKEN_LENGTH) {
+    throw new ServerConfigError(
+      `WEFT_API_TOKEN is ${apiToken.length} characters; a token for the non-loopback HOST ${host} must be at least ` +
+        `${MIN_TOKEN_LENGTH} characters. Make one with \`openssl rand -hex 32\`.`,
+    );
+  }
+  const allowedHosts = listSetting(env, 'WEFT_ALLOWED_HOSTS', normalizeAllowedHost, 'weft.example.com,.internal.example.com');
+  const hostName = host.replace(/^\[|\]$/g, '');
+  if (!isIP(hostName)) {
+    const name = listSetting({ HOST: hostName }, 'HOST', normalizeAllowedHost, '127.0.0.1')[0];
+    if (!allowedHosts.includes(name)) allowedHosts.unshift(name);
+  }
+  const corsOrigins = listSetting(env, 'WEFT_CORS_ORIGINS', normalizeCorsOrigin, 'https://app.example.com,http://localhost:5173');
+  if (corsOrigins.includes('*') && !apiToken) {
+    throw new ServerConfigError(
+      'WEFT_CORS_ORIGINS=* lets any web page call this server; it is allowed only with WEFT_API_TOKEN set. ' +
+        'List the origins instead (WEFT_CORS_ORIGINS=https://app.example.com), or set a token.',
     );
   }
   const examples = env.WEFT_EXAMPLES_DIR ? resolve(cwd, env.WEFT_EXAMPLES_DIR) : join(cwd, 'examples');
@@ -64,7 +141,9 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: stri
   return {
     host,
     port,
-    bodyLimit: env.WEFT_BODY_LIMIT?.trim() || '1mb',
+    bodyLimit: parseBodyLimit(env.WEFT_BODY_LIMIT?.trim() || '1mb'),
+    allowedHosts,
+    corsOrigins,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     dashboardDir: existsSync(join(dashboard, 'index.html')) ? dashboard : null,
     weft: {

@@ -1,13 +1,14 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { ApiWeftRoutes } from '../common/api-responses.js';
 import { WEFT_DATA_SOURCE } from '../history/history.module.js';
 
 @ApiTags('health')
-@ApiBearerAuth()
+@ApiWeftRoutes()
 @UseGuards(ApiTokenGuard)
 @Controller('api/health')
 export class HealthController {
@@ -19,7 +20,7 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and database check (503 when the database does not answer)' })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness and database check (503 when the database does not answer)' })
   check() {
     return this.health.check([() => this.db.pingCheck('database', { connection: this.dataSource, timeout: 3000 })]);
   }

@@ -13,7 +13,7 @@ import {
   type RunReport,
   type StepId,
 } from '@weft/core';
-import { HistoryStore, type RunSummary } from '@weft/history';
+import { HistoryStore, type Page, type RunSummary } from '@weft/history';
 import { conflict, notFound } from '../common/errors.js';
 import { RunEventStreams } from '../events/run-event-streams.js';
 import type { RunStreamEvent } from '../events/run-event.types.js';
@@ -93,8 +93,9 @@ export class RunsService implements OnApplicationShutdown {
     return { ...report, workflowId: run?.workflowId ?? null };
   }
 
-  list(query: { workflowId?: string; limit?: number }): Promise<RunSummary[]> {
-    return this.history.listRuns(query);
+  /** One page of the history, newest first. */
+  list(query: { workflowId?: string; limit?: number; cursor?: string }): Promise<Page<RunSummary>> {
+    return this.history.listRunPage(query);
   }
 
   /** A step's log: the stored one once it finished, the live one while it runs. */
@@ -179,6 +180,8 @@ export class RunsService implements OnApplicationShutdown {
       retryOf: options.retryOf,
       limits: this.options.limits,
       processSlots: this.processSlots,
+      // Workflows sent over the API stay inside the workspace, links followed, at every attempt.
+      confineTo: stored.sourcePath === null ? this.options.workspace : undefined,
     }));
     const done = execution.then(
       async (report) => {

@@ -1,19 +1,20 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from '@weft/core';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
+import { ApiWeftRoutes } from '../common/api-responses.js';
 import { StepTypeDto } from './step-type.dto.js';
 import { StepTypesLoader } from './step-types.loader.js';
 
 @ApiTags('step-types')
-@ApiBearerAuth()
+@ApiWeftRoutes()
 @UseGuards(ApiTokenGuard)
 @Controller('api/step-types')
 export class StepTypesController {
   constructor(private readonly loader: StepTypesLoader) {}
 
   @Get()
-  @ApiOperation({ summary: 'Registered step types with the JSON schema of their own fields' })
+  @ApiOperation({ operationId: 'listStepTypes', summary: 'Registered step types with the JSON schema of their own fields' })
   @ApiOkResponse({ type: StepTypeDto, isArray: true })
   list(): StepTypeDto[] {
     return this.loader.registry.names().map((name) => {
