@@ -191,8 +191,8 @@ steps:
     expect(report.status).toBe('cancelled');
     expect(report.steps.nap.status).toMatch(/cancelled|failed/);
     expect(report.steps.next.status).not.toBe('succeeded');
-    const again = await t.post(`/api/runs/${runId}/cancel`).expect(409);
-    expect(again.body.error).toMatch(/not running/);
+    const again = await t.post(`/api/runs/${runId}/cancel`).expect(202);
+    expect(again.body).toEqual({ runId, status: 'cancelled' });
   });
 
   it('retries from failure: reuses the steps that succeeded and runs the rest', async () => {
@@ -211,6 +211,27 @@ steps:
     expect(report.steps.fetch).toMatchObject({ status: 'succeeded', reused: true, outputs: { token: 'abc' } });
     expect(report.steps.flaky).toMatchObject({ status: 'succeeded', reused: false });
     expect(report.steps.after).toMatchObject({ status: 'succeeded', reused: false });
+  });
+
+  it('starts exactly one run for ten concurrent retries of a failed run, names it to the others, and refuses to retry a success', async () => {
+    const failedRun = await startRun(await submit(SLEEPER.replace('echo napping; sleep 30', 'echo napping; sleep 1; exit 4')));
+    expect((await waitForRun(t, failedRun)).status).toBe('failed');
+    const answers = await Promise.all(Array.from({ length: 10 }, () => t.post(`/api/runs/${failedRun}/retry`)));
+    const started = answers.filter((answer) => answer.status === 202);
+    expect(started).toHaveLength(1);
+    const retryId = started[0].body.runId;
+    for (const answer of answers.filter((a) => a.status !== 202)) {
+      expect(answer.status).toBe(409);
+      expect(answer.body.error).toContain(`already being retried by run '${retryId}'`);
+    }
+    const runs = await t.get(`/api/runs?limit=500`).expect(200);
+    expect(runs.body.filter((run: { retryOf: string | null }) => run.retryOf === failedRun)).toHaveLength(1);
+    await waitForRun(t, retryId);
+
+    const succeeded = await startRun(await submit(PIPELINE));
+    expect((await waitForRun(t, succeeded)).status).toBe('succeeded');
+    const refused = await t.post(`/api/runs/${succeeded}/retry`).expect(409);
+    expect(refused.body.error).toMatch(/succeeded: there is nothing to retry/);
   });
 
   it('refuses to retry a run that is still running', async () => {

@@ -30,6 +30,7 @@ import type {
 } from './history.types';
 import { median } from './median';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor';
+import { isUniqueViolation, RetryInFlightError } from './unique-violation';
 
 /** Options of a `HistoryStore`. */
 export interface HistoryStoreOptions {
@@ -58,6 +59,9 @@ const stripNul = (text: string) => text.replaceAll('\u0000', '');
 export class HistoryStore {
   readonly #maxLogBytes: number;
   readonly #estimateSample: number;
+  /** SQLite: the one connection's writes, one after another (see {@link HistoryStore.#write}). */
+  readonly #serialWrites: boolean;
+  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     /** An initialized data source holding the history entities. */
@@ -66,6 +70,19 @@ export class HistoryStore {
   ) {
     this.#maxLogBytes = options.maxLogBytes ?? 1024 * 1024;
     this.#estimateSample = options.estimateSample ?? 20;
+    this.#serialWrites = dataSource.options.type === 'better-sqlite3';
+  }
+
+  /**
+   * Runs one write. SQLite has a single connection: two transactions at once would nest ("cannot
+   * start a transaction within a transaction") and a plain write would land inside another run's
+   * transaction, so there writes queue up, one after another. PostgreSQL's pool runs them at once.
+   */
+  #write<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.#serialWrites) return work();
+    const result = this.#writes.then(work, work);
+    this.#writes = result.catch(() => undefined);
+    return result;
   }
 
   /** Opens (and migrates) the history database. */
@@ -87,12 +104,16 @@ export class HistoryStore {
 
   // --- workflows ---
 
-  /** Stores a workflow document; the same text with the same root folder returns the stored row. */
+  /**
+   * Stores a workflow document; the same text with the same root folder and name returns the stored
+   * row, also when two callers store it at once (a unique index decides).
+   */
   async saveWorkflow(input: SaveWorkflowInput): Promise<StoredWorkflow> {
     const repo = this.dataSource.getRepository(WorkflowEntity);
     const hash = sha256(input.definition);
-    const existing = await repo.findOne({ where: { hash, rootDir: input.rootDir }, order: { createdAt: 'ASC' } });
-    if (existing && existing.name === input.name) return toWorkflow(existing);
+    const where = { hash, rootDir: input.rootDir, name: input.name };
+    const existing = await repo.findOneBy(where);
+    if (existing) return toWorkflow(existing);
     const row = repo.create({
       id: randomUUID(),
       name: input.name,
@@ -103,7 +124,13 @@ export class HistoryStore {
       sourcePath: input.sourcePath ?? null,
       createdAt: new Date().toISOString(),
     });
-    await repo.insert(row);
+    try {
+      await this.#write(() => repo.insert(row));
+    } catch (error) {
+      const stored = isUniqueViolation(error) ? await repo.findOneBy(where) : null;
+      if (!stored) throw error;
+      return toWorkflow(stored);
+    }
     return toWorkflow(row);
   }
 
@@ -137,8 +164,24 @@ export class HistoryStore {
 
   // --- runs: writes ---
 
-  /** Records a run about to start, with a `pending` row per step. Idempotent. */
+  /**
+   * Records a run about to start, with a `pending` row per step. Idempotent. A retry (`retryOf`)
+   * of a run that already has one running throws {@link RetryInFlightError}: the database keeps
+   * one retry in flight per run.
+   */
   async startRun(input: StartRunInput): Promise<void> {
+    try {
+      await this.#write(() => this.#startRun(input));
+    } catch (error) {
+      if (!input.retryOf || !isUniqueViolation(error)) throw error;
+      const inFlight = await this.dataSource
+        .getRepository(RunEntity)
+        .findOne({ where: { retryOf: input.retryOf, status: 'running' }, select: { id: true } });
+      throw new RetryInFlightError(input.retryOf, inFlight?.id ?? null);
+    }
+  }
+
+  async #startRun(input: StartRunInput): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const runs = manager.getRepository(RunEntity);
       if (!(await runs.existsBy({ id: input.runId }))) {
@@ -180,9 +223,11 @@ export class HistoryStore {
       steps: event.steps,
       plan: event.plan,
     });
-    await this.dataSource.getRepository(RunEntity).update(
-      { id: event.runId },
-      { plan: event.plan, idealSpeedup: event.plan.idealSpeedup, criticalPath: event.plan.criticalPath, startedAt: event.timestamp },
+    await this.#write(() =>
+      this.dataSource.getRepository(RunEntity).update(
+        { id: event.runId },
+        { plan: event.plan, idealSpeedup: event.plan.idealSpeedup, criticalPath: event.plan.criticalPath, startedAt: event.timestamp },
+      ),
     );
   }
 
@@ -216,6 +261,10 @@ export class HistoryStore {
    * sees its steps final.
    */
   async finishRun(report: RunReport): Promise<void> {
+    await this.#write(() => this.#finishRun(report));
+  }
+
+  async #finishRun(report: RunReport): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const steps = manager.getRepository(StepRunEntity);
       for (const [stepId, result] of Object.entries(report.steps)) {
@@ -240,7 +289,7 @@ export class HistoryStore {
 
   /** Ends a run that stopped outside any step (e.g. its executor threw). */
   async failRun(runId: string, error: string): Promise<void> {
-    await this.#close(runId, 'failed', stripNul(error), 'the run stopped before the step finished');
+    await this.#write(() => this.#close(runId, 'failed', stripNul(error), 'the run stopped before the step finished'));
   }
 
   /**
@@ -249,7 +298,7 @@ export class HistoryStore {
    */
   async markInterrupted(): Promise<string[]> {
     const rows = await this.dataSource.getRepository(RunEntity).find({ where: { status: 'running' }, select: { id: true } });
-    for (const { id } of rows) await this.#close(id, 'interrupted', INTERRUPTED_MESSAGE, INTERRUPTED_MESSAGE);
+    for (const { id } of rows) await this.#write(() => this.#close(id, 'interrupted', INTERRUPTED_MESSAGE, INTERRUPTED_MESSAGE));
     return rows.map((row) => row.id);
   }
 
@@ -371,7 +420,11 @@ export class HistoryStore {
     for (let i = 0; i < missing.length; i += 50) await repo.insert(missing.slice(i, i + 50));
   }
 
-  async #updateStep(runId: string, stepId: StepId, columns: Partial<StepRunEntity>): Promise<void> {
+  #updateStep(runId: string, stepId: StepId, columns: Partial<StepRunEntity>): Promise<void> {
+    return this.#write(() => this.#upsertStep(runId, stepId, columns));
+  }
+
+  async #upsertStep(runId: string, stepId: StepId, columns: Partial<StepRunEntity>): Promise<void> {
     const repo = this.dataSource.getRepository(StepRunEntity);
     const result = await repo.update({ runId, stepId }, columns);
     if (!result.affected) {

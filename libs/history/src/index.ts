@@ -15,4 +15,5 @@ export { RunEntity } from './entities/run.entity';
 export { StepRunEntity } from './entities/step-run.entity';
 export { median } from './median';
 export { InvalidCursorError, type Page } from './page-cursor';
+export { RetryInFlightError } from './unique-violation';
 export * from './history.types';

@@ -23,7 +23,8 @@ export class RunIdDto {
 }
 
 export class CancelRunDto extends RunIdDto {
-  @ApiProperty({ enum: ['cancelling'] }) status!: 'cancelling';
+  @ApiProperty({ enum: ['cancelling', 'cancelled'], description: "'cancelled' when the run was already cancelled: cancelling twice is harmless" })
+  status!: 'cancelling' | 'cancelled';
 }
 
 export class RunSummaryDto {

@@ -90,8 +90,8 @@ export class RunsController {
   @HttpCode(202)
   @ApiOperation({ operationId: 'cancelRun', summary: 'Cancel a running run' })
   @RUN_ID
-  @ApiAcceptedResponse({ type: CancelRunDto, description: 'Cancelling: the run ends cancelled shortly' })
-  @ApiErrors([404, 409], { 409: 'The run is not running' })
+  @ApiAcceptedResponse({ type: CancelRunDto, description: "Cancelling: the run ends cancelled shortly ('cancelled' when it already was)" })
+  @ApiErrors([404, 409], { 409: 'The run already ended otherwise (succeeded, failed or interrupted)' })
   @ApiStateChanging()
   cancel(@Param('runId', uuidOr404('run')) runId: string): Promise<CancelRunDto> {
     return this.runs.cancel(runId);
@@ -104,7 +104,7 @@ export class RunsController {
   @ApiAcceptedResponse({ type: RunIdDto, description: 'The new run' })
   @ApiErrors([400, 404, 409], {
     400: 'The stored workflow no longer validates',
-    409: 'The run is still running, or it has no stored workflow to retry',
+    409: 'The run is still running, succeeded, already has a retry in flight (named in the error), or has no stored workflow to retry',
   })
   @ApiStateChanging()
   retry(@Param('runId', uuidOr404('run')) runId: string): Promise<RunIdDto> {

@@ -13,7 +13,7 @@ import {
   type RunReport,
   type StepId,
 } from '@weft/core';
-import { HistoryStore, type Page, type RunSummary } from '@weft/history';
+import { HistoryStore, RetryInFlightError, type Page, type RunSummary } from '@weft/history';
 import { conflict, notFound } from '../common/errors.js';
 import { RunEventStreams } from '../events/run-event-streams.js';
 import type { RunStreamEvent } from '../events/run-event.types.js';
@@ -68,20 +68,33 @@ export class RunsService implements OnApplicationShutdown {
   async retry(runId: string): Promise<{ runId: string }> {
     const run = await this.#run(runId);
     if (run.status === 'running') throw conflict(`Run '${runId}' is still running: cancel it or wait for it to end, then retry`);
+    if (run.status === 'succeeded') {
+      throw conflict(`Run '${runId}' succeeded: there is nothing to retry; start a new run of its workflow instead`);
+    }
     if (!run.workflowId) throw conflict(`Run '${runId}' has no stored workflow to retry (it was recorded without one)`);
     const loaded = await this.workflows.load(run.workflowId);
     const reuse = (await this.history.reusableSteps(runId)) ?? {};
-    return this.#launch(loaded, { maxParallel: run.maxParallel, retryOf: runId, reuse });
+    try {
+      return await this.#launch(loaded, { maxParallel: run.maxParallel, retryOf: runId, reuse });
+    } catch (error) {
+      // The database keeps one retry of a run in flight: a concurrent retry lost the race.
+      if (error instanceof RetryInFlightError) throw conflict(error.message);
+      throw error;
+    }
   }
 
-  /** Cancels a running run: its step processes are stopped, the rest end `cancelled`. */
-  async cancel(runId: string): Promise<{ runId: string; status: 'cancelling' }> {
+  /**
+   * Cancels a running run: its step processes are stopped, the rest end `cancelled`. Cancelling a
+   * run that is already cancelled (or being cancelled) is harmless and says so.
+   */
+  async cancel(runId: string): Promise<{ runId: string; status: 'cancelling' | 'cancelled' }> {
     const active = this.#active.get(runId);
     if (!active) {
       const run = await this.#run(runId);
+      if (run.status === 'cancelled') return { runId, status: 'cancelled' };
       throw conflict(`Run '${runId}' is not running (it is ${run.status})`);
     }
-    this.#logger.log({ msg: 'run cancel requested', runId });
+    if (!active.controller.signal.aborted) this.#logger.log({ msg: 'run cancel requested', runId });
     active.controller.abort();
     return { runId, status: 'cancelling' };
   }

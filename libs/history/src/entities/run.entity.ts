@@ -7,6 +7,7 @@ import { WorkflowEntity } from './workflow.entity';
 @Index('idx_weft_runs_workflow', ['workflowId', 'startedAt'])
 @Index('idx_weft_runs_status', ['status'])
 @Index('idx_weft_runs_name', ['workflowName', 'startedAt'])
+@Index('uq_weft_runs_retry_in_flight', ['retryOf'], { unique: true, where: "status = 'running'" })
 export class RunEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

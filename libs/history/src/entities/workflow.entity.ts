@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /** A stored workflow document. Immutable: a changed document is a new row (a new hash). */
 @Entity({ name: 'weft_workflows' })
 @Index('idx_weft_workflows_hash', ['hash'])
+@Index('uq_weft_workflows_content', ['hash', 'rootDir', 'name'], { unique: true })
 export class WorkflowEntity {
   /** Random UUID. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
