@@ -31,6 +31,9 @@ function run(command: ProcessCommand, resourceLimits?: ResourceLimits): Promise<
 const python = (code: string): ProcessCommand => ({ command: 'python3', args: ['-c', code] });
 const ALLOCATE_400MB = 'b = bytearray(400 * 1024 * 1024); print("allocated", len(b))';
 
+// Real python processes allocating hundreds of MB: slow on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('per-step resource limits', () => {
   it('stops a step that allocates past memoryMb, and lets the same step run without the limit', async () => {
     const limited = await run(python(ALLOCATE_400MB), { memoryMb: 128 });

@@ -219,8 +219,10 @@ function runChild(
         child.stderr!.destroy();
         resolve({ kind: 'exit', exitCode, signal, killedByWeft });
       };
-      // A process outside the group may still hold the pipes: do not wait for it for long.
-      drainTimer = setTimeout(finish, DRAIN_AFTER_EXIT_MS);
+      // A process outside the group may still hold the pipes: do not wait for it for long. The
+      // end comes one turn later (setImmediate runs after the loop's poll phase), so output already
+      // in the pipes is read first even when a busy loop let the timer expire before reading them.
+      drainTimer = setTimeout(() => setImmediate(finish), DRAIN_AFTER_EXIT_MS);
       child.once('close', finish);
     });
   });
