@@ -30,6 +30,8 @@ interface Job {
 
 interface Slot {
   worker: Worker | null;
+  /** The worker has loaded the reader and waits for documents. */
+  ready: boolean;
   job: Job | null;
   timer: NodeJS.Timeout | null;
 }
@@ -44,7 +46,8 @@ const CORE_ENTRY = coreEntry();
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { readDocumentForTransfer } = require(${JSON.stringify(CORE_ENTRY)});
-parentPort.on('message', ({ text, format }) => parentPort.postMessage(readDocumentForTransfer(text, format)));
+parentPort.on('message', ({ text, format }) => parentPort.postMessage({ reading: readDocumentForTransfer(text, format) }));
+parentPort.postMessage({ ready: true });
 `;
 
 /**
@@ -66,7 +69,7 @@ export class DocumentReader implements OnModuleDestroy {
   constructor(options: DocumentReaderOptions = {}) {
     const workers = options.workers ?? (availableParallelism() <= 2 ? 1 : 2);
     if (!Number.isInteger(workers) || workers < 1) throw new TypeError(`Expected workers to be an integer of at least 1, got ${workers}`);
-    this.#slots = Array.from({ length: workers }, () => ({ worker: null, job: null, timer: null }));
+    this.#slots = Array.from({ length: workers }, () => ({ worker: null, ready: false, job: null, timer: null }));
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#maxMemoryMb = options.maxMemoryMb ?? 1024;
   }
@@ -91,13 +94,16 @@ export class DocumentReader implements OnModuleDestroy {
     await Promise.all(this.#slots.map((slot) => this.#stop(slot, new Error('the document reader is closed'))));
   }
 
+  /** Gives queued documents to idle workers; a worker still starting gets one once it is ready. */
   #pump(): void {
     for (const slot of this.#slots) {
       if (slot.job || this.#queue.length === 0) continue;
-      const job = this.#queue.shift()!;
-      slot.job = job;
       const worker = (slot.worker ??= this.#spawn(slot));
       worker.ref();
+      if (!slot.ready) continue;
+      const job = this.#queue.shift()!;
+      slot.job = job;
+      // The time limit counts the read alone, not the worker's start-up.
       slot.timer = setTimeout(() => {
         const limit = this.#timeoutMs < 1000 ? `${this.#timeoutMs} ms` : `${Math.round(this.#timeoutMs / 100) / 10} s`;
         void this.#stop(slot, new DocumentTooComplexError(`reading the document took longer than ${limit}: it is too large or too complex`));
@@ -113,10 +119,16 @@ export class DocumentReader implements OnModuleDestroy {
       stdout: false,
       stderr: false,
     });
-    worker.on('message', (reading: DocumentReading) => {
+    worker.on('message', (message: { ready: true } | { reading: DocumentReading }) => {
+      if ('ready' in message) {
+        slot.ready = true;
+        if (this.#queue.length === 0) worker.unref();
+        this.#pump();
+        return;
+      }
       const job = this.#finish(slot);
       worker.unref();
-      job?.resolve(reading);
+      job?.resolve(message.reading);
       this.#pump();
     });
     worker.on('error', (error: Error & { code?: string }) => {
@@ -124,12 +136,17 @@ export class DocumentReader implements OnModuleDestroy {
       const reason = tooBig
         ? new DocumentTooComplexError(`reading the document needed more than ${this.#maxMemoryMb} MiB: it is too large or too complex`)
         : new Error(`the document reader failed: ${error.message}`);
+      // A worker that cannot even start would be started again for ever: fail what waits instead.
+      if (!slot.ready) for (const job of this.#queue.splice(0)) job.reject(reason);
       void this.#stop(slot, reason);
     });
     worker.on('exit', () => {
       if (slot.worker !== worker) return;
+      const stopped = new Error('the document reader stopped unexpectedly');
+      if (!slot.ready) for (const job of this.#queue.splice(0)) job.reject(stopped);
       slot.worker = null;
-      this.#finish(slot)?.reject(new Error('the document reader stopped unexpectedly'));
+      slot.ready = false;
+      this.#finish(slot)?.reject(stopped);
       this.#pump();
     });
     worker.unref();
@@ -150,6 +167,7 @@ export class DocumentReader implements OnModuleDestroy {
     const job = this.#finish(slot);
     const worker = slot.worker;
     slot.worker = null;
+    slot.ready = false;
     job?.reject(reason);
     if (worker) await worker.terminate();
     if (!this.#closed) this.#pump();
