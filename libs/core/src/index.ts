@@ -47,6 +47,12 @@ export * from './schedule/semaphore';
 // step-type SPI
 export * from './step-type/step-type';
 
+// coordinator: the run's decisions as a pure state machine (messages in, effects out)
+export * from './coordinator/coordinator.messages';
+export * from './coordinator/coordinator.effects';
+export * from './coordinator/run-coordinator.types';
+export * from './coordinator/run-coordinator';
+
 // run: executor, process runner, events
 export * from './run/execution-events';
 export * from './run/parallel-executor.types';

@@ -12,6 +12,7 @@ export type FailureReason =
   | 'spawn_error' // the program could not be started
   | 'invalid_foreach' // `foreach` did not resolve to an array
   | 'condition_error' // `if` could not be evaluated
+  | 'server_lost' // the server running the attempt was lost; a new attempt runs in its place
   | 'error'; // the step type threw
 
 /** Caps and grace periods a step attempt runs under. */

@@ -1,0 +1,79 @@
+import type { RunReport } from '../report/run-report.types';
+import type { ExecutionEvent } from '../run/execution-events';
+import type { ResourceLimits, StepId } from '../spec/workflow.types';
+import type { TimerMessage } from './coordinator.messages';
+
+/** One attempt of one step (or of one `foreach` item), described as plain JSON. */
+export interface AttemptJob {
+  /** Names the attempt in later messages and effects. */
+  readonly id: string;
+  readonly runId: string;
+  readonly stepId: StepId;
+  /** The step's type name. */
+  readonly type: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** The `foreach` item it runs, or null. */
+  readonly item: { readonly value: unknown; readonly index: number } | null;
+  /** Slot 0..maxParallel-1 it holds. */
+  readonly lane: number;
+  /** The type-specific fields, references resolved (code fields as written). */
+  readonly config: Record<string, unknown>;
+  readonly inputs: Record<string, unknown>;
+  /** The workflow's and the step's env, resolved to strings. */
+  readonly env: Record<string, string>;
+  /** A line that goes in the step's log before this attempt's, or null. */
+  readonly logHeader: string | null;
+  readonly resourceLimits?: ResourceLimits;
+}
+
+/** Run an attempt: acquire a process slot, then send `attempt.started`, then `attempt.finished`. */
+export interface DispatchEffect {
+  readonly type: 'dispatch';
+  readonly job: AttemptJob;
+}
+
+/** Abort a dispatched attempt's signal with `reason`. */
+export interface AbortEffect {
+  readonly type: 'abort';
+  readonly attempt: string;
+  readonly reason: 'timeout' | 'cancelled' | 'server_lost';
+}
+
+/** Start a timer; when it fires, send `message` with the time. */
+export interface StartTimerEffect {
+  readonly type: 'timer.start';
+  readonly timer: string;
+  readonly delayMs: number;
+  readonly message: TimerMessage;
+}
+
+/** Cancel a timer (nothing happens if it already fired). */
+export interface CancelTimerEffect {
+  readonly type: 'timer.cancel';
+  readonly timer: string;
+}
+
+/**
+ * Hand an event to the run's observers. A `step.finished` event carries an empty `log`: the logs
+ * are kept by whoever runs the attempts, who fills it in.
+ */
+export interface EmitEffect {
+  readonly type: 'emit';
+  readonly event: ExecutionEvent;
+}
+
+/** The run is over (its `run.finished` event was emitted just before); nothing else will follow. */
+export interface FinishEffect {
+  readonly type: 'finish';
+  readonly report: RunReport;
+}
+
+/** What the driver does for the coordinator, in the order given. */
+export type CoordinatorEffect =
+  | DispatchEffect
+  | AbortEffect
+  | StartTimerEffect
+  | CancelTimerEffect
+  | EmitEffect
+  | FinishEffect;

@@ -1,0 +1,71 @@
+import type { StepOutcome } from '../step-type/step-type';
+
+/** What one attempt came to, as the coordinator reads it (the log stays with whoever ran it). */
+export type AttemptOutcome = Omit<StepOutcome, 'log'>;
+
+interface MessageBase {
+  /** When it happened, in epoch milliseconds: the timestamp of every event it causes. */
+  readonly at: number;
+}
+
+/** Begins the run: `run.started`, then the roots are decided and the first attempts dispatched. */
+export interface StartMessage extends MessageBase {
+  readonly type: 'start';
+  /** The run was cancelled before it began (its signal had already aborted). */
+  readonly cancelled?: boolean;
+}
+
+/** A dispatched attempt got its process slot and is starting now. */
+export interface AttemptStartedMessage extends MessageBase {
+  readonly type: 'attempt.started';
+  /** The `job.id` of the dispatch effect. */
+  readonly attempt: string;
+}
+
+/**
+ * A dispatched attempt ended, whether it ran or not: one that never got an `attempt.started`
+ * (cancelled while it waited for a process slot) ends without attempt events.
+ */
+export interface AttemptFinishedMessage extends MessageBase {
+  readonly type: 'attempt.finished';
+  readonly attempt: string;
+  readonly outcome: AttemptOutcome;
+}
+
+/** A retry's backoff timer fired: its unit may be queued again. */
+export interface RetryDueMessage extends MessageBase {
+  readonly type: 'retry.due';
+  readonly timer: string;
+}
+
+/** An attempt's timeout timer fired. */
+export interface AttemptTimeoutMessage extends MessageBase {
+  readonly type: 'attempt.timeout';
+  readonly attempt: string;
+}
+
+/** The user cancels the run. */
+export interface CancelMessage extends MessageBase {
+  readonly type: 'cancel';
+}
+
+/**
+ * The process that ran the started attempts is gone: each one ends with reason `server_lost` and a
+ * new attempt of its unit is queued, not counted against `retries`.
+ */
+export interface OwnerLostMessage extends MessageBase {
+  readonly type: 'owner.lost';
+}
+
+/** A timer's message, which the driver sends with `at` when the timer fires. */
+export type TimerMessage = Omit<RetryDueMessage, 'at'> | Omit<AttemptTimeoutMessage, 'at'>;
+
+/** Everything that can happen to a run. */
+export type CoordinatorMessage =
+  | StartMessage
+  | AttemptStartedMessage
+  | AttemptFinishedMessage
+  | RetryDueMessage
+  | AttemptTimeoutMessage
+  | CancelMessage
+  | OwnerLostMessage;
