@@ -23,8 +23,12 @@ export interface WeftModuleOptions {
   readonly plugins?: ModuleMetadata['imports'];
   /** Caps and grace periods of step processes. */
   readonly limits?: Partial<StepLimits>;
-  /** Finished runs whose events stay in memory for late SSE subscribers. @default 100 */
-  readonly recentRuns?: number;
+  /** Server-Sent Events: a `: heartbeat` comment this often on every open stream, in ms. @default 15000 */
+  readonly sseHeartbeatMs?: number;
+  /** Server-Sent Events: the reconnect delay sent to clients as `retry:`, in ms. @default 2000 */
+  readonly sseRetryMs?: number;
+  /** Server-Sent Events of a run another process runs (sharing the database): how often its event log is read, in ms. @default 1000 */
+  readonly ssePollMs?: number;
   /** Time a shutdown waits for cancelled runs to record their end, in ms. @default 10000 */
   readonly shutdownGraceMs?: number;
 }
@@ -38,7 +42,9 @@ export interface ResolvedWeftOptions {
   readonly apiToken: string | null;
   readonly builtinStepTypes: boolean;
   readonly limits: Partial<StepLimits>;
-  readonly recentRuns: number;
+  readonly sseHeartbeatMs: number;
+  readonly sseRetryMs: number;
+  readonly ssePollMs: number;
   readonly shutdownGraceMs: number;
 }
 
@@ -61,7 +67,15 @@ export function resolveWeftOptions(options: WeftModuleOptions = {}): ResolvedWef
     apiToken: options.apiToken || null,
     builtinStepTypes: options.builtinStepTypes ?? true,
     limits: options.limits ?? {},
-    recentRuns: options.recentRuns ?? 100,
+    sseHeartbeatMs: positiveMs(options, 'sseHeartbeatMs', 15_000),
+    sseRetryMs: positiveMs(options, 'sseRetryMs', 2_000),
+    ssePollMs: positiveMs(options, 'ssePollMs', 1_000),
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
   };
+}
+
+function positiveMs(options: WeftModuleOptions, name: 'sseHeartbeatMs' | 'sseRetryMs' | 'ssePollMs', fallback: number): number {
+  const value = options[name] ?? fallback;
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected ${name} to be a whole number of milliseconds of at least 1, got ${String(options[name])}`);
+  return value;
 }

@@ -71,7 +71,7 @@ export interface SseMessage {
   readonly data: any;
 }
 
-/** Parses a whole `text/event-stream` body. */
+/** Parses a whole `text/event-stream` body into its messages (comments and `retry:`-only blocks carry none). */
 export function parseSse(text: string): SseMessage[] {
   return text
     .split(/\n\n+/)
@@ -80,13 +80,27 @@ export function parseSse(text: string): SseMessage[] {
     .map((block) => {
       const fields: Record<string, string> = {};
       for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue;
         const at = line.indexOf(':');
         const key = at < 0 ? line : line.slice(0, at);
         const value = at < 0 ? '' : line.slice(at + 1).replace(/^ /, '');
         fields[key] = key in fields ? `${fields[key]}\n${value}` : value;
       }
-      return { id: fields.id, event: fields.event, data: fields.data ? JSON.parse(fields.data) : undefined };
-    });
+      return fields;
+    })
+    .filter((fields) => 'data' in fields)
+    .map((fields) => ({ id: fields.id, event: fields.event, data: fields.data ? JSON.parse(fields.data) : undefined }));
+}
+
+/** Polls `probe` until it returns something other than undefined or false; fails after `timeoutMs` saying `what`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Reads a run's SSE stream to its end (it ends after `run.finished`). */

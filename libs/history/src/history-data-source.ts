@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { RunEventEntity } from './entities/run-event.entity';
 import { RunEntity } from './entities/run.entity';
 import { StepRunEntity } from './entities/step-run.entity';
 import { WorkflowEntity } from './entities/workflow.entity';
 import { HISTORY_MIGRATIONS } from './migrations';
 
 /** Every entity of the history schema. */
-export const HISTORY_ENTITIES = [WorkflowEntity, RunEntity, StepRunEntity];
+export const HISTORY_ENTITIES = [WorkflowEntity, RunEntity, StepRunEntity, RunEventEntity];
 
 /** Where the history lives. */
 export interface HistoryDatabaseOptions {

@@ -64,7 +64,7 @@ describe.each(TEST_DATABASE_KINDS)('HistoryStore races on %s', (kind) => {
     const steps = [{ id: 'a', type: 'shell' }];
     const starts = await settle(ids.map((runId) => store.startRun({ runId, workflow: 'w', maxParallel: 2, startedAt: started, steps })));
     expect(starts.filter((s) => s.status === 'rejected')).toEqual([]);
-    const ends = await settle(ids.flatMap((runId) => [store.finishRun(report(runId, 'cancelled')), store.failRun(`${runId}-missing`, 'x')]));
+    const ends = await settle<unknown>(ids.flatMap((runId) => [store.finishRun(report(runId, 'cancelled')), store.failRun(`${runId}-missing`, 'x')]));
     expect(ends.filter((s) => s.status === 'rejected')).toEqual([]);
     const runs = await store.listRuns({ limit: 100 });
     expect(runs.map((run) => run.status)).toEqual(Array(30).fill('cancelled'));

@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type {
+  AttemptFinishedEvent,
+  AttemptStartedEvent,
+  ExecutionEvent,
   WorkflowPlan,
   ItemReport,
   ReusableStep,
@@ -29,6 +32,7 @@ import type {
   WorkflowFormat,
 } from './history.types';
 import { median } from './median';
+import { appendRunEvent, lastRunEventSeq, loggedEvent, readRunEvents, type RunEventRecord } from './run-event-log';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor';
 import { isUniqueViolation, RetryInFlightError } from './unique-violation';
 
@@ -55,6 +59,11 @@ const stripNul = (text: string) => text.replaceAll('\u0000', '');
  *
  * Writes happen as a run goes (see {@link HistoryStore.lifeCycle}): a crash loses no finished step,
  * and {@link HistoryStore.markInterrupted} closes the runs a dead process left `running`.
+ *
+ * Every run event but `step.log` is appended to the run's event log (`weft_run_events`) with the
+ * run's next sequence number, in the same transaction as the run and step rows it updates; the
+ * `record*` methods return that number. The run and step tables are still written directly next to
+ * the log; deriving them from the log alone (pure projections) is later work.
  */
 export class HistoryStore {
   readonly #maxLogBytes: number;
@@ -208,11 +217,14 @@ export class HistoryStore {
     });
   }
 
-  /** Records `run.started`: creates the run if {@link startRun} was not called, stores the plan. */
+  /**
+   * Records `run.started`: creates the run if {@link startRun} was not called, stores the plan, and
+   * logs the event. Returns its sequence number.
+   */
   async recordRunStarted(
     event: RunStartedEvent,
     context: { workflowId?: string | null; retryOf?: string | null } = {},
-  ): Promise<void> {
+  ): Promise<number> {
     await this.startRun({
       runId: event.runId,
       workflow: event.workflow,
@@ -223,36 +235,48 @@ export class HistoryStore {
       steps: event.steps,
       plan: event.plan,
     });
-    await this.#write(() =>
-      this.dataSource.getRepository(RunEntity).update(
+    return this.#record(event, (manager) =>
+      manager.getRepository(RunEntity).update(
         { id: event.runId },
         { plan: event.plan, idealSpeedup: event.plan.idealSpeedup, criticalPath: event.plan.criticalPath, startedAt: event.timestamp },
       ),
     );
   }
 
-  /** Records `step.started`: the step runs, in `lane`, with `running` processes at that instant. */
-  async recordStepStarted(event: StepStartedEvent): Promise<void> {
-    await this.#updateStep(event.runId, event.stepId, {
-      status: 'running',
-      startedAt: event.timestamp,
-      lane: event.lane,
-      runningAtStart: event.running,
-    });
+  /** Records `step.started` (the step runs, in `lane`, with `running` processes at that instant); returns its sequence number. */
+  recordStepStarted(event: StepStartedEvent): Promise<number> {
+    return this.#record(event, (manager) =>
+      this.#upsertStep(manager, event.runId, event.stepId, {
+        status: 'running',
+        startedAt: event.timestamp,
+        lane: event.lane,
+        runningAtStart: event.running,
+      }),
+    );
   }
 
-  /** Records `step.finished`: the step's whole result, its capped log and its retry hash. */
-  async recordStepFinished(event: StepFinishedEvent): Promise<void> {
-    await this.#updateStep(event.runId, event.stepId, {
-      ...stepColumns(event.result),
-      log: this.#capLog(event.log),
-      hash: event.hash,
-    });
+  /** Logs `attempt.started` or `attempt.finished` (no table holds attempts); returns its sequence number. */
+  recordAttempt(event: AttemptStartedEvent | AttemptFinishedEvent): Promise<number> {
+    return this.#record(event);
   }
 
-  /** Records `run.finished`: the run's figures, and every step's final status from the report. */
-  async recordRunFinished(event: RunFinishedEvent): Promise<void> {
-    await this.finishRun(event.report);
+  /**
+   * Records `step.finished`: the step's whole result, its capped log and its retry hash. The logged
+   * event leaves the log out. Returns its sequence number.
+   */
+  recordStepFinished(event: StepFinishedEvent): Promise<number> {
+    return this.#record(event, (manager) =>
+      this.#upsertStep(manager, event.runId, event.stepId, {
+        ...stepColumns(event.result),
+        log: this.#capLog(event.log),
+        hash: event.hash,
+      }),
+    );
+  }
+
+  /** Records `run.finished` (the run's figures, every step's final status) as {@link finishRun} does, and logs it; returns its sequence number. */
+  recordRunFinished(event: RunFinishedEvent): Promise<number> {
+    return this.#record(event, (manager) => this.#projectRunFinished(manager, event.report));
   }
 
   /**
@@ -261,55 +285,64 @@ export class HistoryStore {
    * sees its steps final.
    */
   async finishRun(report: RunReport): Promise<void> {
-    await this.#write(() => this.#finishRun(report));
+    await this.#write(() => this.dataSource.transaction((manager) => this.#projectRunFinished(manager, report)));
   }
 
-  async #finishRun(report: RunReport): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const steps = manager.getRepository(StepRunEntity);
-      for (const [stepId, result] of Object.entries(report.steps)) {
-        await steps.update({ runId: report.runId, stepId }, stepColumns(result));
-      }
-      await manager.getRepository(RunEntity).update(
-        { id: report.runId },
-        {
-          status: report.status,
-          finishedAt: report.finishedAt,
-          makespanMs: Math.round(report.makespanMs),
-          sequentialMs: Math.round(report.sequentialMs),
-          speedup: report.speedup,
-          idealSpeedup: report.idealSpeedup,
-          peakParallelism: report.peakParallelism,
-          criticalPath: report.criticalPath,
-          retryOf: report.retryOf,
-        },
-      );
-    });
+  async #projectRunFinished(manager: EntityManager, report: RunReport): Promise<void> {
+    const steps = manager.getRepository(StepRunEntity);
+    for (const [stepId, result] of Object.entries(report.steps)) {
+      await steps.update({ runId: report.runId, stepId }, stepColumns(result));
+    }
+    await manager.getRepository(RunEntity).update(
+      { id: report.runId },
+      {
+        status: report.status,
+        finishedAt: report.finishedAt,
+        makespanMs: Math.round(report.makespanMs),
+        sequentialMs: Math.round(report.sequentialMs),
+        speedup: report.speedup,
+        idealSpeedup: report.idealSpeedup,
+        peakParallelism: report.peakParallelism,
+        criticalPath: report.criticalPath,
+        retryOf: report.retryOf,
+      },
+    );
   }
 
-  /** Ends a run that stopped outside any step (e.g. its executor threw). */
-  async failRun(runId: string, error: string): Promise<void> {
-    await this.#write(() => this.#close(runId, 'failed', stripNul(error), 'the run stopped before the step finished'));
+  /**
+   * Ends a run that stopped outside any step (e.g. its executor threw) and logs its `run.finished`
+   * with the report as stored. Returns that log entry; null for an unknown run.
+   */
+  failRun(runId: string, error: string): Promise<RunEventRecord<RunFinishedEvent> | null> {
+    return this.#closeAndLog(runId, 'failed', stripNul(error), 'the run stopped before the step finished', { always: true });
   }
 
   /**
    * Marks every run left `running` (by a process that died) as `interrupted`, and its unfinished
-   * steps `cancelled`. Call it once at startup, before starting runs. Returns the run ids.
+   * steps `cancelled`; a run with an event log gets its `run.finished` logged. Call it once at
+   * startup, before starting runs. Returns the run ids.
    */
   async markInterrupted(): Promise<string[]> {
     const rows = await this.dataSource.getRepository(RunEntity).find({ where: { status: 'running' }, select: { id: true } });
-    for (const { id } of rows) await this.#write(() => this.#close(id, 'interrupted', INTERRUPTED_MESSAGE, INTERRUPTED_MESSAGE));
+    for (const { id } of rows) await this.#closeAndLog(id, 'interrupted', INTERRUPTED_MESSAGE, INTERRUPTED_MESSAGE, { always: false });
     return rows.map((row) => row.id);
   }
 
   // --- runs: reads ---
 
   /** The run's report, the shape of `weft run --json`; a run still going reports its progress. */
-  async getReport(runId: string): Promise<RunReport | null> {
-    const run = await this.dataSource.getRepository(RunEntity).findOneBy({ id: runId });
-    if (!run) return null;
-    const steps = await this.#steps(runId);
-    return toReport(run, steps);
+  getReport(runId: string): Promise<RunReport | null> {
+    return this.#report(this.dataSource.manager, runId);
+  }
+
+  /** The run's logged events numbered above `after` (default 0: all of them), in order. */
+  runEvents(runId: string, after = 0): Promise<RunEventRecord[]> {
+    return readRunEvents(this.dataSource.manager, runId, after);
+  }
+
+  /** The number of the run's last logged event; 0 when it has none (a run recorded before the event log). */
+  lastRunEventSeq(runId: string): Promise<number> {
+    return lastRunEventSeq(this.dataSource.manager, runId);
   }
 
   /** The plan (steps, edges, levels, critical path) a run ran by; null when unknown. */
@@ -420,12 +453,69 @@ export class HistoryStore {
     for (let i = 0; i < missing.length; i += 50) await repo.insert(missing.slice(i, i + 50));
   }
 
-  #updateStep(runId: string, stepId: StepId, columns: Partial<StepRunEntity>): Promise<void> {
-    return this.#write(() => this.#upsertStep(runId, stepId, columns));
+  /**
+   * Logs `event` with its run's next sequence number and, in the same transaction and write, updates
+   * the rows it changes (`project`). Returns the number.
+   */
+  #record(event: ExecutionEvent, project?: (manager: EntityManager) => Promise<unknown>): Promise<number> {
+    const logged = loggedEvent(event);
+    if (!logged) return Promise.reject(new TypeError(`${event.type} events are not logged; record the others`));
+    return this.#appending(async (manager) => {
+      const seq = await appendRunEvent(manager, logged);
+      await project?.(manager);
+      return seq;
+    });
   }
 
-  async #upsertStep(runId: string, stepId: StepId, columns: Partial<StepRunEntity>): Promise<void> {
-    const repo = this.dataSource.getRepository(StepRunEntity);
+  /**
+   * One write in one transaction that appends to an event log. When another process took the same
+   * sequence number at that moment (the primary key refuses the second), the write runs again.
+   */
+  async #appending<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#write(() => this.dataSource.transaction(work));
+      } catch (error) {
+        if (attempt >= 8 || !isUniqueViolation(error)) throw error;
+      }
+    }
+  }
+
+  /**
+   * Closes a run ({@link HistoryStore.#close}) and logs its `run.finished` with the report as stored,
+   * in one transaction. Unless `always`, a run without an event log (recorded before it) gets none.
+   */
+  #closeAndLog(
+    runId: string,
+    status: 'failed' | 'interrupted',
+    error: string,
+    stepMessage: string,
+    options: { always: boolean },
+  ): Promise<RunEventRecord<RunFinishedEvent> | null> {
+    return this.#appending(async (manager) => {
+      if (!(await this.#close(manager, runId, status, error, stepMessage))) return null;
+      if (!options.always && (await lastRunEventSeq(manager, runId)) === 0) return null;
+      const report = (await this.#report(manager, runId))!;
+      const event: RunFinishedEvent = {
+        type: 'run.finished',
+        runId,
+        status,
+        report,
+        timestamp: report.finishedAt ?? new Date().toISOString(),
+        running: 0,
+      };
+      return { seq: await appendRunEvent(manager, event), event };
+    });
+  }
+
+  async #report(manager: EntityManager, runId: string): Promise<RunReport | null> {
+    const run = await manager.getRepository(RunEntity).findOneBy({ id: runId });
+    if (!run) return null;
+    return toReport(run, await this.#steps(runId, manager));
+  }
+
+  async #upsertStep(manager: EntityManager, runId: string, stepId: StepId, columns: Partial<StepRunEntity>): Promise<void> {
+    const repo = manager.getRepository(StepRunEntity);
     const result = await repo.update({ runId, stepId }, columns);
     if (!result.affected) {
       const position = await repo.countBy({ runId });
@@ -433,8 +523,8 @@ export class HistoryStore {
     }
   }
 
-  async #steps(runId: string): Promise<StepRunEntity[]> {
-    return this.dataSource.getRepository(StepRunEntity).find({
+  async #steps(runId: string, manager: EntityManager = this.dataSource.manager): Promise<StepRunEntity[]> {
+    return manager.getRepository(StepRunEntity).find({
       where: { runId },
       order: { position: 'ASC' },
       select: {
@@ -445,32 +535,38 @@ export class HistoryStore {
     });
   }
 
-  async #close(runId: string, status: 'failed' | 'interrupted', error: string, stepMessage: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const runs = manager.getRepository(RunEntity);
-      const run = await runs.findOneBy({ id: runId });
-      if (!run) return;
-      await manager
-        .getRepository(StepRunEntity)
-        .update({ runId, status: In([...UNFINISHED]) }, { status: 'cancelled', message: stepMessage });
-      const steps = await manager.getRepository(StepRunEntity).find({ where: { runId } });
-      const ends = steps.map((step) => step.finishedAt).filter((at): at is string => !!at).sort();
-      const finishedAt = status === 'failed' ? new Date().toISOString() : (ends.at(-1) ?? run.startedAt);
-      const makespanMs = Math.max(0, Date.parse(finishedAt) - Date.parse(run.startedAt));
-      const sequentialMs = steps.reduce((sum, step) => sum + (step.reused ? 0 : (step.durationMs ?? 0)), 0);
-      await runs.update(
-        { id: runId },
-        {
-          status,
-          error,
-          finishedAt,
-          makespanMs,
-          sequentialMs,
-          speedup: ratio(sequentialMs, makespanMs),
-          peakParallelism: Math.max(0, ...steps.map((step) => step.runningAtStart ?? 0)),
-        },
-      );
-    });
+  /** Ends a run with `status` and its unfinished steps `cancelled`, inside the caller's transaction; false for an unknown run. */
+  async #close(
+    manager: EntityManager,
+    runId: string,
+    status: 'failed' | 'interrupted',
+    error: string,
+    stepMessage: string,
+  ): Promise<boolean> {
+    const runs = manager.getRepository(RunEntity);
+    const run = await runs.findOneBy({ id: runId });
+    if (!run) return false;
+    await manager
+      .getRepository(StepRunEntity)
+      .update({ runId, status: In([...UNFINISHED]) }, { status: 'cancelled', message: stepMessage });
+    const steps = await manager.getRepository(StepRunEntity).find({ where: { runId } });
+    const ends = steps.map((step) => step.finishedAt).filter((at): at is string => !!at).sort();
+    const finishedAt = status === 'failed' ? new Date().toISOString() : (ends.at(-1) ?? run.startedAt);
+    const makespanMs = Math.max(0, Date.parse(finishedAt) - Date.parse(run.startedAt));
+    const sequentialMs = steps.reduce((sum, step) => sum + (step.reused ? 0 : (step.durationMs ?? 0)), 0);
+    await runs.update(
+      { id: runId },
+      {
+        status,
+        error,
+        finishedAt,
+        makespanMs,
+        sequentialMs,
+        speedup: ratio(sequentialMs, makespanMs),
+        peakParallelism: Math.max(0, ...steps.map((step) => step.runningAtStart ?? 0)),
+      },
+    );
+    return true;
   }
 
   #capLog(log: string | null | undefined): string {

@@ -16,16 +16,19 @@ export interface HistoryLifeCycleOptions {
   readonly workflowId?: string | null;
   /** The run this one retries. */
   readonly retryOf?: string | null;
-  /** Called after each recorded event is durable, in event order (e.g. to publish it). */
-  readonly onRecorded?: (event: ExecutionEvent) => void;
+  /**
+   * Called after each event is durable, in event order (e.g. to publish it), with its sequence
+   * number in the run's event log; `seq` is null when the write failed (the event is passed on anyway).
+   */
+  readonly onRecorded?: (event: ExecutionEvent, seq: number | null) => void;
   /** Called when a write fails; the run goes on. @default writes the error to stderr */
   readonly onError?: (error: unknown, event: ExecutionEvent) => void;
 }
 
 /**
- * The history writer: an execution observer that stores `run.started`, `step.started`,
- * `step.finished` and `run.finished` as they happen. Writes are queued in event order; await
- * {@link HistoryLifeCycle.flush} after the run to know everything is on disk.
+ * The history writer: an execution observer that appends every event but `step.log` to the run's
+ * event log, numbered, and updates the run and step rows, as they happen. Writes are queued in
+ * event order; await {@link HistoryLifeCycle.flush} after the run to know everything is on disk.
  */
 export class HistoryLifeCycle implements ExecutionLifeCycle {
   #queue: Promise<void> = Promise.resolve();
@@ -45,13 +48,13 @@ export class HistoryLifeCycle implements ExecutionLifeCycle {
     this.#enqueue(event, () => this.store.recordStepStarted(event));
   }
 
-  /** Nothing to write, but passed on in order with the rest (live timelines draw attempts). */
+  /** Logged only: no table holds attempts (live timelines and replays draw them from the log). */
   attemptStarted(event: AttemptStartedEvent): void {
-    this.#enqueue(event, async () => undefined);
+    this.#enqueue(event, () => this.store.recordAttempt(event));
   }
 
   attemptFinished(event: AttemptFinishedEvent): void {
-    this.#enqueue(event, async () => undefined);
+    this.#enqueue(event, () => this.store.recordAttempt(event));
   }
 
   stepFinished(event: StepFinishedEvent): void {
@@ -67,14 +70,15 @@ export class HistoryLifeCycle implements ExecutionLifeCycle {
     return this.#queue;
   }
 
-  #enqueue(event: ExecutionEvent, write: () => Promise<void>): void {
+  #enqueue(event: ExecutionEvent, write: () => Promise<number>): void {
     this.#queue = this.#queue.then(async () => {
+      let seq: number | null = null;
       try {
-        await write();
+        seq = await write();
       } catch (error) {
         (this.options.onError ?? defaultOnError)(error, event);
       }
-      this.options.onRecorded?.(event);
+      this.options.onRecorded?.(event, seq);
     });
   }
 }

@@ -13,6 +13,8 @@ export { HISTORY_MIGRATIONS } from './migrations';
 export { WorkflowEntity } from './entities/workflow.entity';
 export { RunEntity } from './entities/run.entity';
 export { StepRunEntity } from './entities/step-run.entity';
+export { RunEventEntity } from './entities/run-event.entity';
+export { loggedEvent, type LoggedRunEvent, type RunEventRecord } from './run-event-log';
 export { median } from './median';
 export { InvalidCursorError, type Page } from './page-cursor';
 export { RetryInFlightError } from './unique-violation';

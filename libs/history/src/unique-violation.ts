@@ -1,8 +1,8 @@
-/** True when a database error is a unique-constraint violation (PostgreSQL 23505, SQLite's UNIQUE). */
+/** True when a database error is a unique or primary-key violation (PostgreSQL 23505, SQLite's UNIQUE and PRIMARYKEY). */
 export function isUniqueViolation(error: unknown): boolean {
   const driver = (error as { driverError?: unknown } | null)?.driverError ?? error;
   const code = (driver as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 /** A retry of a run that already has one in flight: the database allows one at a time. */

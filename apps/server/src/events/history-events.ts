@@ -2,9 +2,10 @@ import type { RunReport, StepReport, WorkflowPlan } from '@weft/core';
 import type { RunStreamEvent } from './run-event.types.js';
 
 /**
- * The events of a finished run rebuilt from its stored report, for a subscriber that comes after
- * the run left memory: `run.started`, each step's `step.started` and `step.finished` in time order,
- * then `run.finished`. `running` is recomputed from the step times. With the run's stored `plan`,
+ * The events of a run recorded before the event log existed, rebuilt from its stored report (runs
+ * since then replay their logged events): `run.started`, each step's `step.started` and
+ * `step.finished` in time order, then `run.finished`. `running` is recomputed from the step times;
+ * there are no `attempt.*` events and step types are `unknown`. With the run's stored `plan`,
  * `run.started` carries the edges, so a late viewer draws the graph as it was.
  */
 export function eventsFromReport(report: RunReport, plan?: WorkflowPlan): RunStreamEvent[] {

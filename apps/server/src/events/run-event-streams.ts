@@ -1,29 +1,32 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { ReplaySubject, type Observable } from 'rxjs';
-import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
-import type { RunStreamEvent } from './run-event.types.js';
+import { Subject, type Observable } from 'rxjs';
+import type { NumberedRunEvent, RunStreamEvent } from './run-event.types.js';
 
 /**
- * One replaying stream per run, fed by the domain events: a late subscriber first gets what
- * already happened, then the live events; the stream completes after `run.finished`.
- * The most recent finished runs stay in memory (`recentRuns`); older ones are rebuilt from history.
+ * The live events of the runs this process runs, fed by the domain events: each is published once
+ * it is stored, with its sequence number as the second argument. A run's stream completes after
+ * `run.finished` (or when the run stops without one) and is forgotten; what happened before a
+ * subscriber came is read from the event log (see {@link RunEventFeed}).
  */
 @Injectable()
 export class RunEventStreams {
-  readonly #streams = new Map<string, ReplaySubject<RunStreamEvent>>();
-  readonly #finished: string[] = [];
+  readonly #streams = new Map<string, Subject<NumberedRunEvent>>();
 
-  constructor(@Inject(WEFT_OPTIONS) private readonly options: ResolvedWeftOptions) {}
-
-  /** Opens the stream of a run about to start, so subscribers can attach before its first event. */
+  /** Opens the stream of a run about to start here, before its first event. */
   open(runId: string): void {
-    if (!this.#streams.has(runId)) this.#streams.set(runId, new ReplaySubject<RunStreamEvent>());
+    if (!this.#streams.has(runId)) this.#streams.set(runId, new Subject<NumberedRunEvent>());
   }
 
-  /** The run's stream, or undefined when it is not in memory. */
-  get(runId: string): Observable<RunStreamEvent> | undefined {
+  /** The run's events from now on; undefined when it is not running in this process. */
+  live(runId: string): Observable<NumberedRunEvent> | undefined {
     return this.#streams.get(runId)?.asObservable();
+  }
+
+  /** Completes and forgets the run's stream. Harmless when it is already closed. */
+  close(runId: string): void {
+    this.#streams.get(runId)?.complete();
+    this.#streams.delete(runId);
   }
 
   @OnEvent('run.started')
@@ -31,16 +34,13 @@ export class RunEventStreams {
   @OnEvent('attempt.started')
   @OnEvent('attempt.finished')
   @OnEvent('step.finished')
-  onEvent(event: RunStreamEvent): void {
-    this.open(event.runId);
-    this.#streams.get(event.runId)!.next(event);
+  onEvent(event: RunStreamEvent, seq: number | null = null): void {
+    this.#streams.get(event.runId)?.next({ seq, event });
   }
 
   @OnEvent('run.finished')
-  onRunFinished(event: RunStreamEvent): void {
-    this.onEvent(event);
-    this.#streams.get(event.runId)!.complete();
-    this.#finished.push(event.runId);
-    while (this.#finished.length > this.options.recentRuns) this.#streams.delete(this.#finished.shift()!);
+  onRunFinished(event: RunStreamEvent, seq: number | null = null): void {
+    this.onEvent(event, seq);
+    this.close(event.runId);
   }
 }

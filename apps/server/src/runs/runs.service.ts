@@ -13,10 +13,9 @@ import {
   type RunReport,
   type StepId,
 } from '@weft/core';
-import { HistoryStore, RetryInFlightError, type Page, type RunSummary } from '@weft/history';
+import { HistoryStore, RetryInFlightError, loggedEvent, type Page, type RunSummary } from '@weft/history';
 import { conflict, notFound } from '../common/errors.js';
 import { RunEventStreams } from '../events/run-event-streams.js';
-import type { RunStreamEvent } from '../events/run-event.types.js';
 import { StepTypesLoader } from '../step-types/step-types.loader.js';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 import { WorkflowsService, type LoadedWorkflow } from '../workflows/workflows.service.js';
@@ -34,8 +33,9 @@ export interface StartRunOptions {
  *
  * 1. A run is recorded (`running`, every step `pending`) before `202` is sent.
  * 2. The executor runs in the background with the history medians as estimates and the
- *    server-wide process slots; its events are written to the history in order, and each is
- *    published as a domain event only once written, so what a client sees is already durable.
+ *    server-wide process slots; its events are appended to the run's event log in order (and the
+ *    run and step rows updated), and each is published as a domain event only once written, with
+ *    its sequence number, so what a client sees is already durable.
  * 3. When the run ends (or the executor fails), the history is flushed and the run leaves memory.
  */
 @Injectable()
@@ -164,7 +164,7 @@ export class RunsService implements OnApplicationShutdown {
     const writer = this.history.lifeCycle({
       workflowId: stored.id,
       retryOf: options.retryOf ?? null,
-      onRecorded: (event) => this.#publish(event),
+      onRecorded: (event, seq) => this.#publish(event, seq),
       onError: (error, event) =>
         this.#logger.error({ msg: 'could not record event in the history', runId, event: event.type, error: String(error) }),
     });
@@ -204,23 +204,24 @@ export class RunsService implements OnApplicationShutdown {
       async (error: unknown) => {
         await writer.flush();
         this.#logger.error({ msg: 'run stopped: the executor failed', runId, error: String(error) });
-        await this.history.failRun(runId, String(error)).catch(() => undefined);
-        const report = await this.history.getReport(runId).catch(() => null);
-        if (report) {
-          this.#publish({ type: 'run.finished', runId, status: report.status, report, timestamp: new Date().toISOString(), running: 0 });
-        }
+        const finished = await this.history.failRun(runId, String(error)).catch(() => null);
+        if (finished) this.#publish(finished.event, finished.seq);
       },
-    ).finally(() => this.#active.delete(runId));
+    ).finally(() => {
+      this.#active.delete(runId);
+      // Live subscribers end here even when run.finished could not be recorded; they resume from the log.
+      this.streams.close(runId);
+    });
     this.#active.set(runId, { runId, controller, liveLogs, done });
     return { runId };
   }
 
-  #publish(event: ExecutionEvent): void {
-    if (event.type === 'step.finished') {
-      const { log: _log, ...rest } = event;
-      this.emitter.emit(event.type, rest satisfies RunStreamEvent);
-    } else {
-      this.emitter.emit(event.type, event);
-    }
+  /**
+   * Publishes a stored event as the domain event named by its type: the event as it is logged (no
+   * `step.log`, `step.finished` without its log), then its sequence number (null if not stored).
+   */
+  #publish(event: ExecutionEvent, seq: number | null): void {
+    const logged = loggedEvent(event);
+    if (logged) this.emitter.emit(logged.type, logged, seq);
   }
 }

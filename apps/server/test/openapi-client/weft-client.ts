@@ -228,6 +228,7 @@ async function main(): Promise<void> {
     expectStatus('streamRunEvents', response, 200, error);
     check((response.headers.get('content-type') ?? '').startsWith('text/event-stream'), `streamRunEvents: ${response.headers.get('content-type')}`);
     const text = must(data, 'streamRunEvents: no body');
+    check(/^retry: \d+\n\n/.test(text), `streamRunEvents: no retry hint first: ${JSON.stringify(text.slice(0, 40))}`);
     const messages = text
       .split(/\n\n+/)
       .map((block) => block.trim())
@@ -238,6 +239,11 @@ async function main(): Promise<void> {
           const at = line.indexOf(':');
           fields.set(at < 0 ? line : line.slice(0, at), at < 0 ? '' : line.slice(at + 1).replace(/^ /, ''));
         }
+        return fields;
+      })
+      // A block without data (the `retry:` hint) dispatches no message.
+      .filter((fields) => fields.has('data'))
+      .map((fields) => {
         const data: unknown = JSON.parse(fields.get('data') ?? 'null');
         return { id: fields.get('id'), event: fields.get('event'), data };
       });
@@ -252,6 +258,26 @@ async function main(): Promise<void> {
       check(isRecord(data) && typeof data['timestamp'] === 'string' && ISO.test(data['timestamp']), `streamRunEvents: ${message.event} timestamp`);
       check(isRecord(data) && Number.isInteger(data['running']), `streamRunEvents: ${message.event} running`);
     });
+    check(messages.every((message, index) => message.id === String(index + 1)), `streamRunEvents: ids are not 1..n: ${messages.map((m) => m.id).join()}`);
+
+    // Resuming: after the next-to-last id only run.finished comes; after the last id, 204 (by query and by header).
+    const lastId = messages.length;
+    const tail = await client.GET('/api/runs/{runId}/events', {
+      params: { path: { runId }, query: { lastEventId: lastId - 1 } },
+      parseAs: 'text',
+    });
+    expectStatus('streamRunEvents after an id', tail.response, 200, tail.error);
+    const tailIds = [...(tail.data ?? '').matchAll(/^id: (\d+)$/gm)].map((match) => match[1]);
+    check(tailIds.join() === String(lastId), `streamRunEvents after id ${lastId - 1}: ids ${tailIds.join()}`);
+    const byQuery = await client.GET('/api/runs/{runId}/events', { params: { path: { runId }, query: { lastEventId: lastId } }, parseAs: 'text' });
+    expectStatus('streamRunEvents after the last id (query)', byQuery.response, 204, byQuery.error);
+    const byHeader = await client.GET('/api/runs/{runId}/events', {
+      params: { path: { runId }, header: { 'Last-Event-ID': String(lastId) } },
+      parseAs: 'text',
+    });
+    expectStatus('streamRunEvents after the last id (Last-Event-ID)', byHeader.response, 204, byHeader.error);
+    const bad = await client.GET('/api/runs/{runId}/events', { params: { path: { runId }, header: { 'Last-Event-ID': 'abc' } } });
+    expectError('streamRunEvents with a Last-Event-ID that is not an id', bad.response, bad.error, [400]);
   }
 
   // getStepLog
