@@ -72,7 +72,8 @@ function send(port: number, { method = 'GET', path, headers = {}, body }: Send):
 /** The status line of a raw request written to the socket as is (e.g. HTTP/1.0 without Host). */
 function rawStatus(port: number, text: string): Promise<string> {
   return new Promise((resolveStatus, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    // Write without half-closing: an HTTP/1.0 server closes the connection itself after answering.
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
     let answer = '';
     socket.setEncoding('utf8');
     socket.setTimeout(30_000, () => socket.destroy(new Error('no answer within 30 s')));
