@@ -1,8 +1,7 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from './e2e-helpers.js';
-import { buildServer, parseEventStream, startServerProcess, type ServerProcess } from './server-process.js';
+import { buildServer, parseEventStream, send as sendRequest, startServerProcess, type HttpAnswer, type RawRequest, type ServerProcess } from './server-process.js';
 
 /**
  * Same-origin defaults (issue 10, rows 2, 3, 5 and the settings of row 6), against the real server
@@ -15,58 +14,9 @@ const PWNED = 'name: x\nsteps:\n  - id: a\n    type: shell\n    run: echo pwned\
 const LISTED_ORIGIN = 'http://app.example.test:5173';
 const TOKEN = 'weft-e2e-token-0123456789abcdef';
 
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly text: string;
-  readonly body: any;
-}
-
-interface Send {
-  readonly method?: string;
-  readonly path: string;
-  /** Sent as given; `host` defaults to `127.0.0.1:<port>`, as curl sends it. */
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-}
-
-/** One request on a fresh connection, headers exactly as given (plus Host and Content-Length). */
-function send(port: number, { method = 'GET', path, headers = {}, body }: Send): Promise<Answer> {
-  return new Promise((resolveAnswer, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent: false,
-        timeout: 30_000,
-        headers: {
-          host: `127.0.0.1:${port}`,
-          ...headers,
-          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = undefined;
-          }
-          resolveAnswer({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
-    req.on('error', reject);
-    req.end(body);
-  });
+/** One request on a fresh connection, headers exactly as given; `Host` is `127.0.0.1:<port>` unless given, as curl sends it. */
+function send(port: number, request: RawRequest): Promise<HttpAnswer> {
+  return sendRequest(port, { ...request, headers: { host: `127.0.0.1:${port}`, ...request.headers } });
 }
 
 /** The status line of a raw request written to the socket as is (e.g. HTTP/1.0 without Host). */

@@ -125,16 +125,19 @@ export interface HttpAnswer {
   readonly body: any;
 }
 
-/** One HTTP request to 127.0.0.1:`port` on a fresh connection, with a finite timeout. */
-export function call(
-  port: number,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: string | object,
-  contentType = 'application/json',
-  timeoutMs = 30_000,
-): Promise<HttpAnswer> {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+/** A request for {@link send}. */
+export interface RawRequest {
+  readonly method?: string;
+  readonly path: string;
+  /** Sent exactly as given (plus Content-Length for a body); Node adds `Host: 127.0.0.1:<port>` unless given. */
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+/** One HTTP request to 127.0.0.1:`port` on a fresh connection, headers as given, with a finite timeout. */
+export function send(port: number, { method = 'GET', path, headers = {}, body, timeoutMs = 30_000 }: RawRequest): Promise<HttpAnswer> {
   return new Promise((resolveAnswer, reject) => {
     const req = httpRequest(
       {
@@ -144,7 +147,7 @@ export function call(
         path,
         agent: false,
         timeout: timeoutMs,
-        headers: payload === undefined ? {} : { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) },
+        headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) },
       },
       (res) => {
         let text = '';
@@ -164,8 +167,21 @@ export function call(
     );
     req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end(payload);
+    req.end(body);
   });
+}
+
+/** One request with a JSON (or `contentType`) body, or none: {@link send} for the common case. */
+export function call(
+  port: number,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: string | object,
+  contentType = 'application/json',
+  timeoutMs = 30_000,
+): Promise<HttpAnswer> {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return send(port, { method, path, timeoutMs, body: payload, headers: payload === undefined ? {} : { 'content-type': contentType } });
 }
 
 /** `call`, failing unless the status is `expected`. */
