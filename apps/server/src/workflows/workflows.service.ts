@@ -53,14 +53,10 @@ export class WorkflowsService {
    */
   async create(text: string, format: WorkflowFormat | undefined, dir?: string): Promise<CreatedWorkflowDto> {
     const rootDir = this.#rootDir(dir);
-    const result = await this.#validate(text, format ?? detectFormat(text), { rootDir });
+    const documentFormat = format ?? detectFormat(text);
+    const result = await this.#validate(text, documentFormat, { rootDir });
     if (!result.ok) throw invalidWorkflow(result.issues);
-    const stored = await this.history.saveWorkflow({
-      name: result.workflow.name,
-      definition: text,
-      format: format ?? detectFormat(text),
-      rootDir,
-    });
+    const stored = await this.history.saveWorkflow({ name: result.workflow.name, definition: text, format: documentFormat, rootDir });
     this.#validated.set(stored.id, result, text.length);
     return { id: stored.id, name: stored.name, plan: await this.#plan(result.workflow) };
   }
