@@ -87,6 +87,7 @@ describe('ProgressLifeCycle', () => {
       signal: null,
       reason: 'exit_code',
       message: 'exited with code 1',
+      outputs: null,
       willRetry: true,
       retryInMs: 1000,
     });

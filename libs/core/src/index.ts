@@ -52,6 +52,7 @@ export * from './coordinator/coordinator.messages';
 export * from './coordinator/coordinator.effects';
 export * from './coordinator/run-coordinator.types';
 export * from './coordinator/run-coordinator';
+export * from './coordinator/run-log';
 
 // run: executor, process runner, events
 export * from './run/execution-events';

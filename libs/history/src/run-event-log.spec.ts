@@ -86,6 +86,7 @@ function oneStepRun(runId: string): ExecutionEvent[] {
     signal: null,
     reason: null,
     message: null,
+    outputs: {},
     willRetry: false,
     retryInMs: null,
     timestamp: at(20),

@@ -1,7 +1,7 @@
 import type { WorkUnit } from '../schedule/step-schedule';
 import { resolveValue, type ReferenceScope } from '../spec/references';
 import type { Workflow } from '../spec/workflow.types';
-import type { StepTypeHandler } from '../step-type/step-type';
+import type { StepLimits, StepTypeHandler } from '../step-type/step-type';
 import { resolveConfig } from '../run/resolve-config';
 import type { AttemptJob } from './coordinator.effects';
 import { attemptId, logHeader } from './attempt-state';
@@ -10,12 +10,13 @@ import type { StepState } from './step-state';
 /** Resolves what an attempt runs with against `scope` (the run so far, and its `foreach` item). */
 export function attemptJob(
   runId: string,
-  workflow: Pick<Workflow, 'env'>,
+  workflow: Pick<Workflow, 'env' | 'rootDir'>,
   step: StepState,
   unit: WorkUnit,
   lane: number,
   scope: ReferenceScope,
   type: Pick<StepTypeHandler<unknown>, 'codeFields'>,
+  limits: StepLimits,
 ): AttemptJob {
   const def = step.def;
   const item = step.units[unit.item ?? 0];
@@ -34,6 +35,9 @@ export function attemptJob(
     config: resolveConfig(def.config, type, scope),
     inputs: resolveValue(def.inputs, scope) as Record<string, unknown>,
     env,
+    workdir: workflow.rootDir,
+    limits,
+    timeoutMs: def.timeoutMs ?? null,
     logHeader: step.units.length > 1 || unit.attempt > 1 ? logHeader(unit) : null,
     ...(def.resourceLimits ? { resourceLimits: def.resourceLimits } : {}),
   };

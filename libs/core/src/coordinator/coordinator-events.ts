@@ -57,6 +57,7 @@ export function attemptFinishedEvent(
     signal: outcome.signal ?? null,
     reason: outcome.ok ? null : (outcome.reason ?? 'error'),
     message: outcome.ok ? null : (outcome.message ?? null),
+    outputs: outcome.ok ? (outcome.outputs ?? {}) : null,
     willRetry: retryInMs !== null,
     retryInMs,
   };

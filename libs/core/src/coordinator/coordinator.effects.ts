@@ -1,9 +1,13 @@
 import type { RunReport } from '../report/run-report.types';
 import type { ExecutionEvent } from '../run/execution-events';
 import type { ResourceLimits, StepId } from '../spec/workflow.types';
+import type { StepLimits } from '../step-type/step-type';
 import type { TimerMessage } from './coordinator.messages';
 
-/** One attempt of one step (or of one `foreach` item), described as plain JSON. */
+/**
+ * One attempt of one step (or of one `foreach` item), described as plain JSON: it can be queued,
+ * stored or sent to another machine, and whoever runs it looks its `type` up in its own registry.
+ */
 export interface AttemptJob {
   /** Names the attempt in later messages and effects. */
   readonly id: string;
@@ -22,8 +26,18 @@ export interface AttemptJob {
   readonly inputs: Record<string, unknown>;
   /** The workflow's and the step's env, resolved to strings. */
   readonly env: Record<string, string>;
+  /** The workflow's folder (absolute): the attempt's working directory. */
+  readonly workdir: string;
+  /** Caps and grace periods it runs under. */
+  readonly limits: StepLimits;
+  /**
+   * How long it may run once started, in ms, or null. The coordinator enforces it with its own
+   * timer; a dispatcher that runs attempts elsewhere may enforce it there too.
+   */
+  readonly timeoutMs: number | null;
   /** A line that goes in the step's log before this attempt's, or null. */
   readonly logHeader: string | null;
+  /** The step's OS limits (`limits:`). */
   readonly resourceLimits?: ResourceLimits;
 }
 

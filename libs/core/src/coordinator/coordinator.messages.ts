@@ -1,3 +1,4 @@
+import type { ExecutionEvent } from '../run/execution-events';
 import type { StepOutcome } from '../step-type/step-type';
 
 /** What one attempt came to, as the coordinator reads it (the log stays with whoever ran it). */
@@ -12,6 +13,19 @@ interface MessageBase {
 export interface StartMessage extends MessageBase {
   readonly type: 'start';
   /** The run was cancelled before it began (its signal had already aborted). */
+  readonly cancelled?: boolean;
+}
+
+/**
+ * Begins a run that another coordinator (one whose server was lost) had started: `events` are the
+ * run's logged events, in order. Finished steps stay finished and are not emitted again; an attempt
+ * that was running ends `server_lost` and its unit runs again as a new attempt, not counted against
+ * `retries`; a pending retry keeps what is left of its backoff; the rest runs as usual.
+ */
+export interface ResumeMessage extends MessageBase {
+  readonly type: 'resume';
+  readonly events: readonly ExecutionEvent[];
+  /** Cancel the run as it resumes (the user asked for it while its server was lost). */
   readonly cancelled?: boolean;
 }
 
@@ -63,6 +77,7 @@ export type TimerMessage = Omit<RetryDueMessage, 'at'> | Omit<AttemptTimeoutMess
 /** Everything that can happen to a run. */
 export type CoordinatorMessage =
   | StartMessage
+  | ResumeMessage
   | AttemptStartedMessage
   | AttemptFinishedMessage
   | RetryDueMessage

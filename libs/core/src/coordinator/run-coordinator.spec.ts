@@ -1,4 +1,5 @@
 import { DependencyGraphAnalyzer } from '../graph/dependency-graph-analyzer';
+import { DEFAULT_STEP_LIMITS } from '../step-type/step-type';
 import { CoordinatorHarness, T0, eventLine } from '../testing/coordinator-harness';
 import { makeWorkflow } from '../testing/make-workflow';
 import { RunCoordinator } from './run-coordinator';
@@ -168,9 +169,10 @@ describe('RunCoordinator', () => {
               env: { MODE: '${steps.a.outputs.mode}', N: 3, NONE: null },
               config: { args: ['${steps.a.outputs.mode}'], run: 'echo ${steps.a.outputs.mode}' },
               resourceLimits: { cpuSeconds: 5 },
+              timeoutMs: 2500,
             },
           },
-          fields: { env: { REGION: 'eu' } },
+          fields: { env: { REGION: 'eu' }, rootDir: '/srv/flows/demo' },
           options: { stepTypes: new Map([['fake', { codeFields: ['run'] }]]) },
         },
       );
@@ -187,6 +189,9 @@ describe('RunCoordinator', () => {
         config: { args: ['fast'], run: 'echo ${steps.a.outputs.mode}' },
         inputs: { user: { name: 'ada' }, text: 'hi ada' },
         env: { REGION: 'eu', MODE: 'fast', N: '3', NONE: '' },
+        workdir: '/srv/flows/demo',
+        limits: DEFAULT_STEP_LIMITS,
+        timeoutMs: 2500,
         logHeader: null,
         resourceLimits: { cpuSeconds: 5 },
       });

@@ -3,6 +3,7 @@ import { ReportBuilder } from '../report/report-builder.life-cycle';
 import type { RunStatus, StepReason, StepStatus } from '../report/run-report.types';
 import type { ExecutionEvent } from '../run/execution-events';
 import { StepSchedule, type WorkUnit } from '../schedule/step-schedule';
+import { DEFAULT_STEP_LIMITS, type StepLimits } from '../step-type/step-type';
 import { attemptJob } from './attempt-job';
 import { newAttempt, reportedOutcome, retryDelayMs, unitName, type AttemptState } from './attempt-state';
 import type { CoordinatorEffect } from './coordinator.effects';
@@ -10,8 +11,11 @@ import type { AttemptOutcome, CoordinatorMessage } from './coordinator.messages'
 import { attemptFinishedEvent, eventHead, runStartedEvent, stepFinishedEvent, type EventHead } from './coordinator-events';
 import { decideStep } from './decide-step';
 import type { RunCoordinatorOptions } from './run-coordinator.types';
+import { readRunLog, type RunLog, type UnitLog } from './run-log';
 import { RunSteps } from './run-steps';
-import { endUnit, instant, newUnit, settledStatus, stepReport, type Instant, type StepState } from './step-state';
+import { endUnit, instant, newUnit, settledStatus, stepReport, type Instant, type StepState, type UnitState } from './step-state';
+
+type ResumeMessageEvents = Parameters<typeof readRunLog>[0];
 
 const NO_CODE_FIELDS = {};
 const LOST: AttemptOutcome = { ok: false, reason: 'server_lost', message: 'the server running it was lost' };
@@ -51,6 +55,9 @@ export class RunCoordinator {
   #over = false;
   #cancelledBy: 'user' | 'failFast' | null = null;
   #running = 0;
+  readonly #limits: StepLimits;
+  /** The logged events of a resumed run, or null. */
+  #log: RunLog | null = null;
 
   constructor(options: RunCoordinatorOptions) {
     this.#options = options;
@@ -62,6 +69,7 @@ export class RunCoordinator {
     this.#schedule = new StepSchedule({ maxParallel, pools });
     this.#steps = new RunSteps(options.workflow.steps, options.analysis.indexed);
     this.#report = new ReportBuilder(options.analysis.indexed, options.retryOf ?? null);
+    this.#limits = options.limits ?? DEFAULT_STEP_LIMITS;
   }
 
   /** Step processes running now (each `foreach` item counts as one). */
@@ -88,6 +96,8 @@ export class RunCoordinator {
     switch (message.type) {
       case 'start':
         return this.#start(message.cancelled === true);
+      case 'resume':
+        return this.#resume(message.events, message.cancelled === true);
       case 'attempt.started':
         return this.#attemptStarted(message.attempt);
       case 'attempt.finished':
@@ -110,6 +120,41 @@ export class RunCoordinator {
     this.#emit(runStartedEvent(this.#head(), this.#options.workflow, this.#maxParallel, this.#analysis.plan, this.#steps));
     if (cancelled) this.#cancelAll('user');
     for (const step of [...this.#steps.all()]) if (step.remainingDeps === 0) this.#examine(step);
+    this.#pump();
+  }
+
+  /** Phase 1 for a run another coordinator began: restore what its log says, then go on. */
+  #resume(events: ResumeMessageEvents, cancelled: boolean): void {
+    const log = readRunLog(events);
+    if (!log.runStarted) return this.#start(cancelled);
+    if (this.#started) throw new Error(`run ${this.#options.runId} was already started`);
+    if (log.finished) throw new Error(`run ${this.#options.runId} already finished: there is nothing to resume`);
+    this.#started = true;
+    this.#log = log;
+    this.#report.runStarted(log.runStarted);
+    this.#report.notePeak(log.peak);
+    for (const event of log.stepStarted.values()) {
+      const step = this.#steps.get(event.stepId);
+      step.startedAt = Date.parse(event.timestamp);
+      step.lane = event.lane; // it is `running` again once decided (phase 2)
+      this.#report.stepStarted(event);
+    }
+    for (const event of log.attemptsFinished) this.#report.attemptFinished(event);
+    const finished: StepState[] = [];
+    for (const event of log.stepFinished.values()) {
+      const step = this.#steps.get(event.stepId);
+      step.status = event.result.status;
+      step.examined = true;
+      step.hash = event.hash;
+      this.#steps.finished(step, event.result.outputs);
+      this.#report.stepFinished(event);
+      finished.push(step);
+    }
+    for (const step of finished) for (const next of this.#steps.dependents(step)) next.remainingDeps--;
+    const failFast = this.#options.workflow.failFast && finished.some((s) => s.status === 'failed' && !s.def.continueOnError);
+    for (const step of [...this.#steps.all()]) if (step.remainingDeps === 0) this.#examine(step);
+    if (cancelled) this.#cancelAll('user');
+    else if (failFast) this.#cancelAll('failFast');
     this.#pump();
   }
 
@@ -136,7 +181,46 @@ export class RunCoordinator {
     }
     const priority = this.#analysis.priority[step.num];
     for (const unit of step.units) {
-      this.#schedule.enqueue({ stepId: def.id, item: unit.index, attempt: 1, pool: def.pool, priority, order: def.index });
+      const work: WorkUnit = { stepId: def.id, item: unit.index, attempt: 1, pool: def.pool, priority, order: def.index };
+      const logged = this.#log?.units.get(unitName(work));
+      if (logged) this.#resumeUnit(step, unit, work, logged);
+      else this.#schedule.enqueue(work);
+    }
+  }
+
+  /**
+   * Puts a unit of a resumed run back where its log left it: ended, waiting for a retry, or (its
+   * attempt was running when the server was lost) queued as a new attempt after a `server_lost` one.
+   */
+  #resumeUnit(step: StepState, item: UnitState, work: WorkUnit, logged: UnitLog): void {
+    step.status = 'running';
+    item.attempts = logged.attempts;
+    item.lost = logged.lost;
+    item.startedAt = logged.firstStartedAt;
+    const last = logged.last;
+    if (last) {
+      item.exitCode = last.exitCode;
+      item.signal = last.signal;
+    }
+    if (logged.open) {
+      const { attempt, lane, timestamp } = logged.open;
+      const lost = newAttempt({ ...work, attempt }, lane, step);
+      lost.started = true;
+      lost.startedAt = Date.parse(timestamp);
+      this.#emit(attemptFinishedEvent(this.#head(), this.#at, lost, LOST, 0));
+      item.lost++;
+      this.#schedule.enqueue({ ...work, attempt: attempt + 1 });
+    } else if (last?.willRetry) {
+      const timer = `retry:${unitName(work)}`;
+      this.#retries.set(timer, { ...work, attempt: last.attempt + 1 });
+      const dueMs = Date.parse(last.timestamp) + (last.retryInMs ?? 0) - this.#at.ms;
+      this.#effects.push({ type: 'timer.start', timer, delayMs: Math.max(0, dueMs), message: { type: 'retry.due', timer } });
+    } else if (last) {
+      const { ok, outputs, exitCode, signal, reason, message } = last;
+      endUnit(item, Date.parse(last.timestamp), { ok, outputs: outputs ?? {}, exitCode, signal, reason, message: message ?? undefined });
+      this.#settleUnit(step);
+    } else {
+      this.#schedule.enqueue(work);
     }
   }
 
@@ -149,7 +233,8 @@ export class RunCoordinator {
       const { step, item, unit, lane } = attempt;
       const scope = this.#steps.scope(item.index === null ? undefined : { item: item.value, index: item.index });
       const type = this.#options.stepTypes?.get(step.def.type) ?? NO_CODE_FIELDS;
-      this.#effects.push({ type: 'dispatch', job: attemptJob(this.#options.runId, this.#options.workflow, step, unit, lane, scope, type) });
+      const job = attemptJob(this.#options.runId, this.#options.workflow, step, unit, lane, scope, type, this.#limits);
+      this.#effects.push({ type: 'dispatch', job });
     }
   }
 

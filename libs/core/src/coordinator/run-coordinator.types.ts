@@ -2,7 +2,7 @@ import type { WorkflowAnalysis } from '../graph/dependency-graph-analyzer';
 import type { ReusableStep } from '../run/parallel-executor.types';
 import type { ReferenceScope } from '../spec/references';
 import type { StepDefinition, StepId, Workflow } from '../spec/workflow.types';
-import type { StepTypeHandler } from '../step-type/step-type';
+import type { StepLimits, StepTypeHandler } from '../step-type/step-type';
 
 /**
  * The content hash of a step about to run (see `stepHash`): retry from failure reuses a step whose
@@ -32,4 +32,6 @@ export interface RunCoordinatorOptions {
   readonly stepTypes?: StepTypeLookup;
   /** Hashes a step about to run. @default no hash, so nothing is reused */
   readonly hashStep?: StepHasher;
+  /** Caps and grace periods every attempt's job carries. @default DEFAULT_STEP_LIMITS */
+  readonly limits?: StepLimits;
 }

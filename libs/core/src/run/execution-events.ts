@@ -56,6 +56,8 @@ export interface AttemptFinishedEvent extends EventBase {
   readonly signal: string | null;
   readonly reason: FailureReason | null;
   readonly message: string | null;
+  /** Its outputs when it succeeded, else null (a `foreach` item's outputs are known before its step ends). */
+  readonly outputs: Record<string, unknown> | null;
   /** True when another attempt will follow after `retryInMs`. */
   readonly willRetry: boolean;
   readonly retryInMs: number | null;

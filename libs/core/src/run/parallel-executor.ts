@@ -7,13 +7,12 @@ import { iso } from '../coordinator/step-state';
 import { StepTypeNotFoundError } from '../errors/step-type-not-found.error';
 import { DependencyGraphAnalyzer } from '../graph/dependency-graph-analyzer';
 import type { RunReport } from '../report/run-report.types';
-import { folderOutside, resolvedPathProblem } from '../spec/validate-step';
 import type { StepId, Workflow } from '../spec/workflow.types';
-import { DEFAULT_STEP_LIMITS, type StepLimits, type StepOutcome, type StepRunContext, type StepTypeHandler } from '../step-type/step-type';
+import { DEFAULT_STEP_LIMITS, type StepLimits, type StepOutcome, type StepTypeHandler } from '../step-type/step-type';
 import { CompositeLifeCycle } from './composite.life-cycle';
 import type { ExecutionEvent, ExecutionLifeCycle } from './execution-events';
-import { localDispatcher } from './local.dispatcher';
-import type { ExecuteOptions } from './parallel-executor.types';
+import { LocalDispatcher } from './local.dispatcher';
+import type { ExecuteOptions, StepDispatcher } from './parallel-executor.types';
 import { ProcessLogBuffer } from './process-log-buffer';
 import { stepHash } from './step-hash';
 
@@ -25,13 +24,17 @@ const now = (): number => performance.timeOrigin + performance.now();
  * highest remaining critical path first. A {@link RunCoordinator} decides; this driver does.
  *
  * 1. Analyse the graph (cycles are rejected), check the step types, make the coordinator.
- * 2. Send `start`, then perform the effects the coordinator returns, in order: emit events to the
- *    observers, arm and clear timers, abort attempts, dispatch attempts.
- * 3. An attempt acquires a process slot (when a shared pool is given), sends `attempt.started`,
- *    checks the paths it would use and runs through the dispatcher; its slot is freed in `finally`
- *    and its outcome sent as `attempt.finished`.
+ * 2. Send `start` (or `resume` with the run's logged events), then perform the effects the
+ *    coordinator returns, in order: emit events to the observers, arm and clear timers, abort
+ *    attempts, dispatch attempts.
+ * 3. A dispatched attempt (plain JSON) goes to the dispatcher with its own signal and log sink; when
+ *    the dispatcher says it started, `attempt.started` is sent; its outcome is sent as
+ *    `attempt.finished` and its log kept for the step's `step.finished`.
  * 4. A fired timer sends its message; aborting the `signal` sends `cancel`.
  * 5. The `finish` effect resolves the run with its report.
+ * 6. `release()` lets go of a run without ending it (its server hands it over or lost it): the
+ *    attempts are aborted, nothing more is emitted, and `execute()` rejects with
+ *    {@link RunReleasedError}.
  */
 export class ParallelExecutor {
   readonly #options: ExecuteOptions;
@@ -44,7 +47,11 @@ export class ParallelExecutor {
   readonly #events: CompositeLifeCycle;
   readonly #attempts = new Map<string, AbortController>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #dispatcher: StepDispatcher;
   #done!: (report: RunReport) => void;
+  #released: ((error: RunReleasedError) => void) | null = null;
+  /** Attempts in flight; `release()` waits for them. */
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: ExecuteOptions) {
     this.#options = options;
@@ -55,6 +62,9 @@ export class ParallelExecutor {
       throw new RangeError(`maxParallel must be an integer from 1 to 8, got ${String(maxParallel)}`);
     }
     this.#limits = { ...DEFAULT_STEP_LIMITS, ...options.limits };
+    this.#dispatcher =
+      options.dispatcher ??
+      new LocalDispatcher({ stepTypes: options.stepTypes, processSlots: options.processSlots, confineTo: options.confineTo });
     const analysis = new DependencyGraphAnalyzer().analyze(options.workflow, options.estimates);
     for (const def of options.workflow.steps) {
       if (!options.stepTypes.has(def.type)) throw new StepTypeNotFoundError(def.type, options.stepTypes.names());
@@ -69,6 +79,7 @@ export class ParallelExecutor {
       reuse: options.reuse,
       retryOf: options.retryOf ?? null,
       stepTypes: options.stepTypes,
+      limits: this.#limits,
       hashStep: (def, scope, items) => stepHash(def, this.#handler(def.type), this.#workflow, scope, items, fileHashes),
     });
     const observers = options.lifecycle ? ([] as ExecutionLifeCycle[]).concat(options.lifecycle) : [];
@@ -82,19 +93,41 @@ export class ParallelExecutor {
 
   /** Runs the workflow to the end and returns its report. Never rejects for a step's failure. */
   async execute(): Promise<RunReport> {
-    const finished = new Promise<RunReport>((resolve) => (this.#done = resolve));
+    const finished = new Promise<RunReport>((resolve, reject) => {
+      this.#done = resolve;
+      this.#released = reject;
+    });
     const signal = this.#options.signal;
     const onAbort = () => this.#send({ type: 'cancel', at: now() });
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      this.#send({ type: 'start', at: now(), cancelled: signal?.aborted === true });
+      const cancelled = signal?.aborted === true;
+      const resume = this.#options.resume;
+      this.#send(resume ? { type: 'resume', at: now(), events: resume, cancelled } : { type: 'start', at: now(), cancelled });
       return await finished;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
+  /**
+   * Lets go of the run without ending it, for another process to resume from its log: stops every
+   * timer, aborts the attempts in flight (their processes are stopped), emits nothing more, and
+   * resolves once the attempts returned; `execute()` then rejects with {@link RunReleasedError}.
+   */
+  async release(): Promise<void> {
+    const reject = this.#released;
+    if (!reject || this.#coordinator.finished) return;
+    this.#released = null;
+    for (const handle of this.#timers.values()) clearTimeout(handle);
+    this.#timers.clear();
+    for (const controller of this.#attempts.values()) controller.abort('server_lost');
+    await Promise.allSettled([...this.#inFlight]);
+    reject(new RunReleasedError(this.#runId));
+  }
+
   #send(message: CoordinatorMessage): void {
+    if (this.#released === null) return; // released: another process goes on with the run
     for (const effect of this.#coordinator.handle(message)) this.#perform(effect);
   }
 
@@ -102,8 +135,12 @@ export class ParallelExecutor {
     switch (effect.type) {
       case 'emit':
         return this.#emit(effect.event);
-      case 'dispatch':
-        return void this.#runAttempt(effect.job);
+      case 'dispatch': {
+        const attempt = this.#runAttempt(effect.job);
+        this.#inFlight.add(attempt);
+        void attempt.finally(() => this.#inFlight.delete(attempt));
+        return;
+      }
       case 'abort':
         return this.#controller(effect.attempt).abort(effect.reason);
       case 'timer.start': {
@@ -137,60 +174,44 @@ export class ParallelExecutor {
   // Phase 3: one attempt.
   async #runAttempt(job: AttemptJob): Promise<void> {
     const signal = this.#controller(job.id).signal;
-    let release: (() => void) | undefined;
-    let outcome: AttemptOutcome;
-    try {
-      if (this.#options.processSlots) release = await this.#options.processSlots.acquire(signal);
-      else if (signal.aborted) throw signal.reason;
-      this.#send({ type: 'attempt.started', attempt: job.id, at: now() });
-      outcome = signal.aborted
-        ? { ok: false, reason: 'cancelled', message: 'cancelled before it started' }
-        : await this.#dispatch(job, signal);
-    } catch (error) {
-      outcome = signal.aborted
-        ? { ok: false, reason: 'cancelled', message: 'cancelled while waiting for a process slot' }
-        : { ok: false, reason: 'error', message: `step type '${job.type}' threw: ${(error as Error)?.message ?? String(error)}` };
-    } finally {
-      this.#attempts.delete(job.id);
-      release?.();
-    }
-    this.#send({ type: 'attempt.finished', attempt: job.id, at: now(), outcome });
-  }
-
-  async #dispatch(job: AttemptJob, signal: AbortSignal): Promise<StepOutcome> {
-    const handler = this.#handler(job.type);
-    let log = this.#logs.get(job.stepId);
-    if (!log) this.#logs.set(job.stepId, (log = new ProcessLogBuffer(this.#limits.maxLogBytes)));
-    if (job.logHeader) log.write(job.logHeader);
-    const rootDir = this.#workflow.rootDir;
     // What a step type streams is its log unless it returns one (the process runner returns both).
     const streamed = new ProcessLogBuffer(this.#limits.maxLogBytes);
-    const context: StepRunContext<Record<string, unknown>> = {
-      runId: this.#runId,
-      stepId: job.stepId,
-      attempt: job.attempt,
-      item: job.item === null ? undefined : { value: job.item.value, index: job.item.index },
-      config: job.config,
-      inputs: job.inputs,
-      env: job.env,
-      workdir: rootDir,
+    let started = false;
+    const io = {
       signal,
-      limits: this.#limits,
-      ...(job.resourceLimits ? { resourceLimits: job.resourceLimits } : {}),
+      started: () => {
+        if (started) return;
+        started = true;
+        if (job.logHeader) this.#log(job.stepId).write(job.logHeader);
+        this.#send({ type: 'attempt.started', attempt: job.id, at: now() });
+      },
       log: (chunk: string) => {
+        if (this.#released === null) return;
         streamed.write(chunk);
         const item = job.item === null ? null : job.item.index;
         this.#events.emit({ type: 'step.log', runId: this.#runId, timestamp: iso(now()), running: this.#coordinator.running, stepId: job.stepId, item, chunk });
       },
     };
-    // A path given as a reference was only checked once resolved: it must still stay inside the folder.
-    const pathProblem =
-      (this.#options.confineTo === undefined ? undefined : folderOutside(rootDir, this.#options.confineTo)) ??
-      resolvedPathProblem(context.config, handler, rootDir);
-    if (pathProblem) return { ok: false, reason: 'spawn_error', message: `not started: ${pathProblem}` };
-    const outcome = await (this.#options.dispatcher ?? localDispatcher).dispatch(handler, context);
-    log.write(outcome.log ?? streamed.toString());
-    return outcome;
+    let result: StepOutcome;
+    try {
+      result = await this.#dispatcher.dispatch(job, io);
+    } catch (error) {
+      result = signal.aborted
+        ? { ok: false, reason: 'cancelled', message: 'cancelled' }
+        : { ok: false, reason: 'error', message: `step type '${job.type}' threw: ${(error as Error)?.message ?? String(error)}` };
+    } finally {
+      this.#attempts.delete(job.id);
+    }
+    const { log, ...outcome } = result;
+    if (started) this.#log(job.stepId).write(log ?? streamed.toString());
+    this.#send({ type: 'attempt.finished', attempt: job.id, at: now(), outcome: outcome as AttemptOutcome });
+  }
+
+  /** The log of a step that started and did not finish yet. */
+  #log(stepId: StepId): ProcessLogBuffer {
+    let log = this.#logs.get(stepId);
+    if (!log) this.#logs.set(stepId, (log = new ProcessLogBuffer(this.#limits.maxLogBytes)));
+    return log;
   }
 
   #handler(type: string): StepTypeHandler<any> {
@@ -203,6 +224,14 @@ export class ParallelExecutor {
     const log = this.#logs.get(event.stepId);
     this.#logs.delete(event.stepId);
     this.#events.emit({ ...event, log: log === undefined ? '' : log.toString() });
+  }
+}
+
+/** `execute()` of a run whose executor was released: another process goes on with the run. */
+export class RunReleasedError extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} was released to another process`);
+    this.name = 'RunReleasedError';
   }
 }
 

@@ -1,6 +1,7 @@
 import type { StepId, Workflow } from '../spec/workflow.types';
-import type { StepLimits, StepOutcome, StepRunContext, StepTypeHandler, StepTypeRegistry } from '../step-type/step-type';
-import type { ExecutionLifeCycle } from './execution-events';
+import type { AttemptJob } from '../coordinator/coordinator.effects';
+import type { StepLimits, StepOutcome, StepTypeRegistry } from '../step-type/step-type';
+import type { ExecutionEvent, ExecutionLifeCycle } from './execution-events';
 
 /** A step result from an earlier run that retry-from-failure may reuse. */
 export interface ReusableStep {
@@ -18,12 +19,26 @@ export interface ProcessSlots {
   acquire(signal?: AbortSignal): Promise<() => void>;
 }
 
+/** What a dispatcher gets with a job, to report back to the run while the attempt goes. */
+export interface AttemptIO {
+  /** Aborted on timeout, cancel or failFast: stop the attempt and resolve promptly. */
+  readonly signal: AbortSignal;
+  /**
+   * Call once, when the attempt got what it runs on (a process slot, a worker) and starts now; an
+   * attempt that resolves without calling it never started (no attempt events).
+   */
+  started(): void;
+  /** Streams a chunk of the attempt's log. */
+  log(chunk: string): void;
+}
+
 /**
- * Decides *where* a ready step attempt runs; the executor decides *what* runs next. The local
+ * Decides *where* an attempt runs; the coordinator decides *what* runs next. It takes the attempt as
+ * plain JSON and resolves with its outcome (never rejects for the step's own failure). The local
  * dispatcher runs it in this process's children; a queue-backed one can send it to workers.
  */
 export interface StepDispatcher {
-  dispatch(handler: StepTypeHandler<any>, context: StepRunContext<any>): Promise<StepOutcome>;
+  dispatch(job: AttemptJob, io: AttemptIO): Promise<StepOutcome>;
 }
 
 /** Options of one run. */
@@ -48,13 +63,22 @@ export interface ExecuteOptions {
   readonly retryOf?: string;
   /** Caps and grace periods. */
   readonly limits?: Partial<StepLimits>;
-  /** A slot pool shared with other runs (server-wide cap); acquired per step process. */
+  /** A slot pool shared with other runs (server-wide cap); acquired per step process by the default dispatcher. */
   readonly processSlots?: ProcessSlots;
-  /** Where step attempts run. @default the local dispatcher (child processes of this process) */
+  /**
+   * Where step attempts run. @default a `LocalDispatcher` (child processes of this process) with
+   * `stepTypes`, `processSlots` and `confineTo`
+   */
   readonly dispatcher?: StepDispatcher;
   /**
    * A folder the workflow's own folder must still lie in, links followed, when each attempt starts
-   * (a server's workspace): a folder swapped for a link after the workflow was stored runs nothing.
+   * (a server's workspace), for the default dispatcher: a folder swapped for a link after the
+   * workflow was stored runs nothing.
    */
   readonly confineTo?: string;
+  /**
+   * Resume the run from its logged events (the run's id must be `runId`) instead of starting it:
+   * see the coordinator's `resume` message. Only the events after them are emitted.
+   */
+  readonly resume?: readonly ExecutionEvent[];
 }

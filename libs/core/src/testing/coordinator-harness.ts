@@ -55,6 +55,11 @@ export class CoordinatorHarness {
     return this.send({ type: 'start', cancelled });
   }
 
+  /** Resumes the run from the logged events of another coordinator's run. */
+  resume(events: readonly ExecutionEvent[], cancelled = false): CoordinatorEffect[] {
+    return this.send({ type: 'resume', events, cancelled });
+  }
+
   /** The attempt got its process slot. */
   started(attempt: string): CoordinatorEffect[] {
     return this.send({ type: 'attempt.started', attempt });
