@@ -3,12 +3,13 @@ import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { RunEventEntity } from './entities/run-event.entity';
 import { RunEntity } from './entities/run.entity';
+import { ServerEntity } from './entities/server.entity';
 import { StepRunEntity } from './entities/step-run.entity';
 import { WorkflowEntity } from './entities/workflow.entity';
 import { HISTORY_MIGRATIONS } from './migrations';
 
 /** Every entity of the history schema. */
-export const HISTORY_ENTITIES = [WorkflowEntity, RunEntity, StepRunEntity, RunEventEntity];
+export const HISTORY_ENTITIES = [WorkflowEntity, RunEntity, StepRunEntity, RunEventEntity, ServerEntity];
 
 /** Where the history lives. */
 export interface HistoryDatabaseOptions {

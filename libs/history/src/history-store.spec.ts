@@ -1,4 +1,13 @@
-import type { RunFinishedEvent, RunReport, RunStartedEvent, StepFinishedEvent, StepReport, StepStartedEvent } from '@weft/core';
+import type {
+  AttemptFinishedEvent,
+  AttemptStartedEvent,
+  RunFinishedEvent,
+  RunReport,
+  RunStartedEvent,
+  StepFinishedEvent,
+  StepReport,
+  StepStartedEvent,
+} from '@weft/core';
 import { HistoryStore } from './history-store';
 import type { RunSummary, WorkflowSummary } from './history.types';
 import { InvalidCursorError, type Page } from './page-cursor';
@@ -22,6 +31,34 @@ function runStarted(runId: string, steps: string[], workflow = 'report'): RunSta
 
 function stepStarted(runId: string, stepId: string, startMs: number, lane = 0, running = 1): StepStartedEvent {
   return { type: 'step.started', runId, stepId, lane, timestamp: at(startMs), running };
+}
+
+function attemptStarted(runId: string, stepId: string, startMs: number, running: number): AttemptStartedEvent {
+  return { type: 'attempt.started', runId, stepId, attempt: 1, item: null, lane: 0, timestamp: at(startMs), running };
+}
+
+/** The successful end of an attempt that ran from `startMs` to `endMs`; `running` counts the processes left. */
+function attemptFinished(runId: string, stepId: string, [startMs, endMs]: [number, number], running: number): AttemptFinishedEvent {
+  return {
+    type: 'attempt.finished',
+    runId,
+    stepId,
+    attempt: 1,
+    item: null,
+    lane: 0,
+    startedAt: at(startMs),
+    durationMs: endMs - startMs,
+    ok: true,
+    exitCode: 0,
+    signal: null,
+    reason: null,
+    message: null,
+    outputs: {},
+    willRetry: false,
+    retryInMs: null,
+    timestamp: at(endMs),
+    running,
+  };
 }
 
 function result(startMs: number, endMs: number, overrides: Partial<StepReport> = {}): StepReport {
@@ -115,6 +152,8 @@ describe.each(TEST_DATABASE_KINDS)('HistoryStore on %s', (kind) => {
     const life = store.lifeCycle();
     life.runStarted(runStarted('run-2', ['a', 'b', 'c']));
     life.stepStarted(stepStarted('run-2', 'a', 0));
+    life.attemptStarted(attemptStarted('run-2', 'a', 0, 1));
+    life.attemptFinished(attemptFinished('run-2', 'a', [0, 500], 0));
     life.stepFinished(stepFinished('run-2', 'a', result(0, 500)));
     life.stepStarted(stepStarted('run-2', 'b', 500, 1, 1));
     await life.flush();
@@ -209,6 +248,8 @@ describe.each(TEST_DATABASE_KINDS)('HistoryStore on %s', (kind) => {
     const life = store.lifeCycle();
     life.runStarted(runStarted('run-4', ['a', 'b', 'c']));
     life.stepStarted(stepStarted('run-4', 'a', 0));
+    life.attemptStarted(attemptStarted('run-4', 'a', 0, 1));
+    life.attemptFinished(attemptFinished('run-4', 'a', [0, 700], 0));
     life.stepFinished(stepFinished('run-4', 'a', result(0, 700)));
     life.stepStarted(stepStarted('run-4', 'b', 700, 0, 1));
     await life.flush();
@@ -252,7 +293,7 @@ describe.each(TEST_DATABASE_KINDS)('HistoryStore on %s', (kind) => {
     life.runStarted(runStarted('run-7', ['a']));
     await life.flush();
     expect(recorded).toEqual(['step.started', 'run.started']);
-    expect(await store.getRun('run-7')).not.toBeNull();
+    expect(await store.getRun('run-7')).toMatchObject({ runId: 'run-7', workflow: 'report', status: 'running', maxParallel: 4, finishedAt: null });
     if (kind === 'postgres') expect(errors).toEqual(['step.started']);
   });
 });

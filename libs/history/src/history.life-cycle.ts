@@ -9,6 +9,7 @@ import type {
   AttemptStartedEvent,
 } from '@weft/core';
 import type { HistoryStore } from './history-store';
+import type { RunWriter } from './run-writer';
 
 /** Options of a {@link HistoryLifeCycle}. */
 export interface HistoryLifeCycleOptions {
@@ -21,6 +22,11 @@ export interface HistoryLifeCycleOptions {
    * number in the run's event log; `seq` is null when the write failed (the event is passed on anyway).
    */
   readonly onRecorded?: (event: ExecutionEvent, seq: number | null) => void;
+  /**
+   * The server running the run: its events are logged only while that server owns the run (a write
+   * after another server took it over fails with `RunNotOwnedError`). @default no check
+   */
+  readonly owner?: string;
   /** Called when a write fails; the run goes on. @default writes the error to stderr */
   readonly onError?: (error: unknown, event: ExecutionEvent) => void;
 }
@@ -32,37 +38,40 @@ export interface HistoryLifeCycleOptions {
  */
 export class HistoryLifeCycle implements ExecutionLifeCycle {
   #queue: Promise<void> = Promise.resolve();
+  readonly #writer: RunWriter;
 
   constructor(
-    private readonly store: HistoryStore,
+    store: HistoryStore,
     private readonly options: HistoryLifeCycleOptions = {},
-  ) {}
+  ) {
+    this.#writer = options.owner === undefined ? store.writer : store.writer.forOwner(options.owner);
+  }
 
   runStarted(event: RunStartedEvent): void {
     this.#enqueue(event, () =>
-      this.store.recordRunStarted(event, { workflowId: this.options.workflowId, retryOf: this.options.retryOf }),
+      this.#writer.recordRunStarted(event, { workflowId: this.options.workflowId, retryOf: this.options.retryOf }),
     );
   }
 
   stepStarted(event: StepStartedEvent): void {
-    this.#enqueue(event, () => this.store.recordStepStarted(event));
+    this.#enqueue(event, () => this.#writer.recordStepStarted(event));
   }
 
   /** Logged only: no table holds attempts (live timelines and replays draw them from the log). */
   attemptStarted(event: AttemptStartedEvent): void {
-    this.#enqueue(event, () => this.store.recordAttempt(event));
+    this.#enqueue(event, () => this.#writer.recordAttempt(event));
   }
 
   attemptFinished(event: AttemptFinishedEvent): void {
-    this.#enqueue(event, () => this.store.recordAttempt(event));
+    this.#enqueue(event, () => this.#writer.recordAttempt(event));
   }
 
   stepFinished(event: StepFinishedEvent): void {
-    this.#enqueue(event, () => this.store.recordStepFinished(event));
+    this.#enqueue(event, () => this.#writer.recordStepFinished(event));
   }
 
   runFinished(event: RunFinishedEvent): void {
-    this.#enqueue(event, () => this.store.recordRunFinished(event));
+    this.#enqueue(event, () => this.#writer.recordRunFinished(event));
   }
 
   /** Resolves once every event so far is written (or failed and was reported). */

@@ -65,6 +65,9 @@ export interface StartRunInput {
   /** The steps in declaration order; each gets a `pending` row. */
   readonly steps: readonly { readonly id: StepId; readonly type: string }[];
   readonly plan?: WorkflowPlan | null;
+  /** The server that runs it (`weft_servers.id`), and until when it holds it (epoch ms, database clock). */
+  readonly owner?: string | null;
+  readonly leaseUntil?: number | null;
 }
 
 export interface ListRunsQuery {

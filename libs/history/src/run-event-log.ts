@@ -1,4 +1,4 @@
-import { MoreThan, type EntityManager } from 'typeorm';
+import { In, MoreThan, type EntityManager } from 'typeorm';
 import type {
   AttemptFinishedEvent,
   AttemptStartedEvent,
@@ -63,10 +63,15 @@ export async function lastRunEventSeq(manager: EntityManager, runId: string): Pr
   return Number(row?.last ?? 0);
 }
 
-/** The run's logged events numbered above `after`, in order. */
-export async function readRunEvents(manager: EntityManager, runId: string, after: number): Promise<RunEventRecord[]> {
+/** The run's logged events numbered above `after`, in order; only those of `types` when given. */
+export async function readRunEvents(
+  manager: EntityManager,
+  runId: string,
+  after: number,
+  types?: readonly LoggedRunEvent['type'][],
+): Promise<RunEventRecord[]> {
   const rows = await manager.getRepository(RunEventEntity).find({
-    where: { runId, seq: MoreThan(after) },
+    where: { runId, seq: MoreThan(after), ...(types ? { type: In([...types]) } : {}) },
     order: { seq: 'ASC' },
     select: { seq: true, data: true },
   });

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import type { RunStatus, StepId, WorkflowPlan } from '@weft/core';
+import { EPOCH_MS } from './epoch-ms.transformer';
 import { WorkflowEntity } from './workflow.entity';
 
 /** One run of a workflow, with its parallel-execution figures once it finished. */
@@ -67,4 +68,16 @@ export class RunEntity {
   /** Why the run failed outside any step (e.g. the executor threw). */
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** The server (`weft_servers.id`) that runs it (or ran it last); null while it waits for a new owner. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  owner!: string | null;
+
+  /** Until when its owner holds it (epoch ms, database clock): the owner renews it; after it, any server may take the run over. */
+  @Column({ name: 'lease_until', type: 'bigint', nullable: true, transformer: EPOCH_MS })
+  leaseUntil!: number | null;
+
+  /** A server other than its owner was asked to cancel it: the owner (or whoever takes it over) does. */
+  @Column({ name: 'cancel_requested', type: 'boolean', default: false })
+  cancelRequested!: boolean;
 }
