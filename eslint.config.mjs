@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import browserSafe from './tools/eslint/browser-safe.rule.cjs';
 
 export default tseslint.config(
   {
@@ -13,6 +14,25 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-template-curly-in-string': 'off',
+    },
+  },
+  {
+    // The browser entry of @weft/core must reach no Node-only code (see the rule's file).
+    files: ['libs/core/src/browser.ts'],
+    plugins: { weft: { rules: { 'browser-safe': browserSafe.rule } } },
+    rules: { 'weft/browser-safe': 'error' },
+  },
+  {
+    // Code that runs in the browser takes @weft/core's browser entry, not its Node one.
+    files: ['libs/viz/src/**/*.{ts,tsx}', 'apps/dashboard/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@weft/core', message: "Import from '@weft/core/browser': the main entry loads Node modules." }],
+          patterns: [{ regex: '^node:', message: 'Browser code cannot use Node modules.' }],
+        },
+      ],
     },
   },
   {

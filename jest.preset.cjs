@@ -9,6 +9,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@weft/core$': path.join(__dirname, 'libs/core/src/index.ts'),
+    '^@weft/core/browser$': path.join(__dirname, 'libs/core/src/browser.ts'),
     '^@weft/step-types$': path.join(__dirname, 'libs/step-types/src/index.ts'),
     '^@weft/history$': path.join(__dirname, 'libs/history/src/index.ts'),
   },

@@ -12,7 +12,12 @@ export default defineConfig({
   root: here('.'),
   base: './',
   plugins: [react()],
-  resolve: { alias: { '@weft/viz': here('../../libs/viz/src/index.ts') } },
+  resolve: {
+    alias: {
+      '@weft/viz': here('../../libs/viz/src/index.ts'),
+      '@weft/core/browser': here('../../libs/core/src/browser.ts'),
+    },
+  },
   build: { outDir: here('dist'), emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   server: {
     host: '127.0.0.1',

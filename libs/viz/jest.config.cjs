@@ -13,7 +13,7 @@ module.exports = {
   moduleNameMapper: {
     // d3 7 ships ESM only; its UMD bundle works in CommonJS Jest.
     '^d3$': path.join(root, 'node_modules/d3/dist/d3.min.js'),
-    '^@weft/core$': path.join(root, 'libs/core/src/index.ts'),
+    '^@weft/core/browser$': path.join(root, 'libs/core/src/browser.ts'),
     // Relative imports are written with .js (ESM); the sources are .ts/.tsx.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

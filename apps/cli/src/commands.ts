@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RunReport, StepTypeRegistry, Workflow } from '@weft/core';
 import { UsageError, parseArgs } from './args';
 import { formatSpeedup, palette, plural, type Palette } from './format';
@@ -88,10 +89,11 @@ function elide(ids: readonly string[], max: number, separator: string): string {
   return [...ids.slice(0, head), `… ${ids.length - head - tail} more`, ...ids.slice(-tail)].join(separator);
 }
 
-function parseMaxParallel(value: string | boolean | undefined): number | undefined {
+/** `--max-parallel`, checked against the limit a workflow's `maxParallel` has (`MAX_PARALLEL_LIMIT`). */
+function parseMaxParallel(value: string | boolean | undefined, limit: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 8) throw new UsageError(`--max-parallel must be an integer from 1 to 8, got '${String(value)}'`);
+  if (!Number.isInteger(n) || n < 1 || n > limit) throw new UsageError(`--max-parallel must be an integer from 1 to ${limit}, got '${String(value)}'`);
   return n;
 }
 
@@ -106,10 +108,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     'no-estimates': 'boolean',
   });
   const file = fileArg(positionals, 'run');
-  const maxParallel = parseMaxParallel(flags['max-parallel']);
+  const { MAX_PARALLEL_LIMIT, loadWorkflowFile, executeWorkflow } = await import('@weft/core');
+  const maxParallel = parseMaxParallel(flags['max-parallel'], MAX_PARALLEL_LIMIT);
   if (flags.retry && !flags.db) throw new UsageError('--retry needs --db PATH: the history database that holds the run to retry');
   const registry = await stepTypes();
-  const { loadWorkflowFile, executeWorkflow } = await import('@weft/core');
   const workflow = await loadWorkflowFile(file, { stepTypes: registry });
 
   const history = flags.db ? await openHistory(String(flags.db)) : undefined;
@@ -146,12 +148,14 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         process.exit(EXIT.interrupted);
       }
     });
-    if (history) lifecycle.push(await history.recorder(workflow, retryOf));
+    const runId = randomUUID();
+    if (history) lifecycle.push(await history.recorder(workflow, { runId, maxParallel: maxParallel ?? workflow.maxParallel, retryOf }));
     let report: RunReport;
     try {
       report = await executeWorkflow({
         workflow,
         stepTypes: registry,
+        runId,
         maxParallel,
         lifecycle,
         signal: controller.signal,

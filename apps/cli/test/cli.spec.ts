@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { RunReport } from '@weft/core';
+import { MAX_PARALLEL_LIMIT, type RunReport } from '@weft/core';
 
 const ROOT = resolve(__dirname, '../../..');
 const BIN = join(ROOT, 'apps/cli/bin/weft.js');
@@ -78,7 +78,8 @@ describe('weft run', () => {
       'ap-east',
     ]);
     expect(report.peakParallelism).toBe(4);
-    expect(report.steps.summarize.outputs).toEqual({ regions: 6, slowest: expect.any(String) });
+    // measure.py's simulated latency is 20 + (sum of the region's character codes) % 80: 94 ms for eu-west.
+    expect(report.steps.summarize.outputs).toEqual({ regions: 6, slowest: 'eu-west' });
   }, 30_000);
 
   it('runs the recovery branch when the primary fails', () => {
@@ -111,10 +112,17 @@ describe('weft run', () => {
   }, 30_000);
 
   it('rejects a bad --max-parallel and unknown options with exit 2 and the usage', () => {
-    for (const args of [['--max-parallel', '9'], ['--max-parallel', 'x'], ['--frobnicate']]) {
+    const tooMany = String(MAX_PARALLEL_LIMIT + 1);
+    for (const [args, message] of [
+      [['--max-parallel', tooMany], `--max-parallel must be an integer from 1 to ${MAX_PARALLEL_LIMIT}, got '${tooMany}'`],
+      [['--max-parallel', 'x'], `--max-parallel must be an integer from 1 to ${MAX_PARALLEL_LIMIT}, got 'x'`],
+      [['--frobnicate'], "unknown option '--frobnicate'; options: --max-parallel, --json, --db, --retry, --verbose, --no-estimates"],
+    ] as const) {
       const { code, stderr } = weft('run', example('report'), ...args);
       expect(code).toBe(2);
-      expect(stderr).toContain('Usage: weft');
+      expect(stderr.split('\n')[0]).toBe(`weft: ${message}`);
+      // The usage states the same limit.
+      expect(stderr).toContain(`--max-parallel N         steps running at once, 1..${MAX_PARALLEL_LIMIT} `);
       expect(stderr).not.toMatch(/\n\s+at /);
     }
     expect(weft('run').stderr).toContain("'weft run' needs a workflow file");
@@ -143,8 +151,15 @@ describe('weft run: remembered durations', () => {
     // It remembered the durations: the slow step now goes first.
     expect(order(JSON.parse(weft('run', file, '--json').stdout))).toEqual(['slow', 'quick']);
     expect(order(JSON.parse(weft('run', file, '--json', '--no-estimates').stdout))).toEqual(['quick', 'slow']);
-    const cached = readdirSync(join(CACHE, 'durations'));
-    expect(cached.length).toBeGreaterThan(0);
+    // Both steps of the two runs that remembered (not the --no-estimates one).
+    const cached = readdirSync(join(CACHE, 'durations')).map(
+      (name) => JSON.parse(readFileSync(join(CACHE, 'durations', name), 'utf8')) as { workflow: string; steps: Record<string, number[]> },
+    );
+    const entry = cached.find((e) => e.workflow === file);
+    expect(Object.entries(entry?.steps ?? {}).map(([id, samples]) => [id, samples.length])).toEqual([
+      ['quick', 2],
+      ['slow', 2],
+    ]);
   }, 30_000);
 });
 
@@ -227,7 +242,7 @@ describe('weft validate', () => {
 });
 
 describe('weft plan', () => {
-  it('prints the analysis as JSON in the SPEC shape', () => {
+  it('prints the analysis as JSON: steps, edges, levels, critical path and ideal speedup', () => {
     const { code, stdout } = weft('plan', example('report'), '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({

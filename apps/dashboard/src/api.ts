@@ -1,14 +1,14 @@
-import type { RunReport, WorkflowPlan } from '@weft/core';
+import type { RunReport, WorkflowPlan } from '@weft/core/browser';
 import type { HistoryRun } from '@weft/viz';
 
-/** A stored workflow (SPEC 6: `GET /api/workflows`). */
+/** A stored workflow (`GET /api/workflows`). */
 export interface WorkflowSummary {
   readonly id: string;
   readonly name: string;
   readonly plan?: WorkflowPlan | null;
 }
 
-/** A validation error body (SPEC 6: `400 {error, details}`). */
+/** A validation error body (`400 {error, details}`). */
 export class ApiError extends Error {
   constructor(
     message: string,

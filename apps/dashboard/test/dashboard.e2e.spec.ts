@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '../../../libs/core/src/testing/wait-for';
 import { launchChromium } from '../../../libs/viz/test/browser/chromium';
 
 /**
@@ -48,20 +49,25 @@ function freePort(): Promise<number> {
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null) throw new Error(`the server exited with ${server?.exitCode}:\n${serverOutput}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      last = `HTTP ${res.status}: ${await res.text()}`;
-    } catch (e) {
-      last = e instanceof Error ? e.message : String(e);
-    }
-    await new Promise((r) => setTimeout(r, 150));
+  const exited = new AbortController();
+  const onExit = () => exited.abort();
+  server?.once('exit', onExit);
+  if (server?.exitCode !== null) onExit();
+  try {
+    await waitFor(
+      'the server to be healthy',
+      async () => {
+        const res = await fetch(url);
+        if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+      },
+      { timeoutMs, intervalMs: 150, signal: exited.signal },
+    );
+  } catch (error) {
+    const what = exited.signal.aborted ? `the server exited with ${server?.exitCode}` : (error as Error).message;
+    throw new Error(`${what}:\n${serverOutput}`, { cause: error });
+  } finally {
+    server?.off('exit', onExit);
   }
-  throw new Error(`the server did not become healthy in ${timeoutMs} ms (${last}):\n${serverOutput}`);
 }
 
 async function shot(name: string): Promise<void> {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ModuleMetadata } from '@nestjs/common';
 import type { StepLimits } from '@weft/core';
-import type { HistoryDatabaseOptions } from '@weft/history';
+import { DEFAULT_LEASE_MS, type HistoryDatabaseOptions } from '@weft/history';
 
 /** How Weft is mounted: `WeftModule.forRoot(options)`. */
 export interface WeftModuleOptions {
@@ -31,6 +31,16 @@ export interface WeftModuleOptions {
   readonly ssePollMs?: number;
   /** Time a shutdown waits for cancelled runs to record their end, in ms. @default 10000 */
   readonly shutdownGraceMs?: number;
+  /**
+   * How long a run's owner holds it without renewing (it renews every third of it), in ms: after
+   * that, any server sharing the database takes the run over. @default 30000
+   */
+  readonly leaseMs?: number;
+  /**
+   * A run whose server was lost is finished by another server (or this one restarted): true; or
+   * marked `interrupted` for a manual retry, for steps that must never run twice: false. @default true
+   */
+  readonly resume?: boolean;
 }
 
 /** {@link WeftModuleOptions} with every default applied. */
@@ -46,6 +56,8 @@ export interface ResolvedWeftOptions {
   readonly sseRetryMs: number;
   readonly ssePollMs: number;
   readonly shutdownGraceMs: number;
+  readonly leaseMs: number;
+  readonly resume: boolean;
 }
 
 /** Injection token of the {@link ResolvedWeftOptions}. */
@@ -71,10 +83,12 @@ export function resolveWeftOptions(options: WeftModuleOptions = {}): ResolvedWef
     sseRetryMs: positiveMs(options, 'sseRetryMs', 2_000),
     ssePollMs: positiveMs(options, 'ssePollMs', 1_000),
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+    leaseMs: positiveMs(options, 'leaseMs', DEFAULT_LEASE_MS),
+    resume: options.resume ?? true,
   };
 }
 
-function positiveMs(options: WeftModuleOptions, name: 'sseHeartbeatMs' | 'sseRetryMs' | 'ssePollMs', fallback: number): number {
+function positiveMs(options: WeftModuleOptions, name: 'sseHeartbeatMs' | 'sseRetryMs' | 'ssePollMs' | 'leaseMs', fallback: number): number {
   const value = options[name] ?? fallback;
   if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected ${name} to be a whole number of milliseconds of at least 1, got ${String(options[name])}`);
   return value;

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { HistoryDatabaseOptions } from '@weft/history';
+import { waitFor as poll } from '../../../libs/core/src/testing/wait-for.js';
 import { createWeftServer } from '../src/create-app.js';
 import type { WeftModuleOptions } from '../src/weft-options.js';
 
@@ -43,26 +44,30 @@ export function tempDir(prefix = 'weft-e2e-'): { path: string; dispose(): void }
   return { path, dispose: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Polls the run until it is no longer `running`. */
-export async function waitForRun(t: TestApp, runId: string, timeoutMs = 20_000): Promise<Record<string, any>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await t.get(`/api/runs/${runId}`).expect(200);
-    if (response.body.status !== 'running') return response.body;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still running after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Polls the run until it is no longer `running`, and returns its report. */
+export function waitForRun(t: TestApp, runId: string, timeoutMs = 20_000): Promise<Record<string, any>> {
+  return waitForReport(t, runId, (report) => report.status !== 'running', timeoutMs, 'to end');
 }
 
-/** Polls until `predicate` holds for the run report. */
-export async function waitForReport(t: TestApp, runId: string, predicate: (report: any) => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await t.get(`/api/runs/${runId}`).expect(200);
-    if (predicate(body)) return body;
-    if (Date.now() > deadline) throw new Error(`run ${runId} never matched: ${JSON.stringify(body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
+/** Polls the run until `predicate` holds for its report, and returns the report. */
+export function waitForReport(t: TestApp, runId: string, predicate: (report: any) => boolean, timeoutMs = 10_000, what = 'to match'): Promise<any> {
+  return poll(
+    `run ${runId} ${what}`,
+    async () => {
+      const { body } = await t.get(`/api/runs/${runId}`).expect(200);
+      if (!predicate(body)) throw new Error(`its report is ${JSON.stringify(body)}`);
+      return body;
+    },
+    { timeoutMs, intervalMs: 30 },
+  );
+}
+
+/**
+ * The core `waitFor` as the server tests use it: resolves with what `probe` found, where `undefined`
+ * (an event not `find`-able yet) means "not yet" as `false` does; fails after `timeoutMs` saying `what`.
+ */
+export function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  return poll(what, async () => (await probe()) ?? false, { timeoutMs, intervalMs: 20 }) as Promise<T>;
 }
 
 export interface SseMessage {
@@ -90,17 +95,6 @@ export function parseSse(text: string): SseMessage[] {
     })
     .filter((fields) => 'data' in fields)
     .map((fields) => ({ id: fields.id, event: fields.event, data: fields.data ? JSON.parse(fields.data) : undefined }));
-}
-
-/** Polls `probe` until it returns something other than undefined or false; fails after `timeoutMs` saying `what`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Reads a run's SSE stream to its end (it ends after `run.finished`). */

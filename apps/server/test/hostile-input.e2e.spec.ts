@@ -8,8 +8,8 @@ import { startApp, tempDir, waitForRun, type TestApp } from './e2e-helpers.js';
 import { buildServer, call, startServerProcess, type ServerProcess } from './server-process.js';
 
 /**
- * Issue 10, rows 1, 4 and 6: hostile bodies do not hold the event loop, workspace containment
- * follows links, and what the API stores is checked the same way on SQLite and PostgreSQL.
+ * Hostile input: hostile bodies do not hold the event loop, workspace containment follows links,
+ * and what the API stores is checked the same way on SQLite and PostgreSQL.
  */
 
 const json = (value: unknown) => JSON.stringify(value);

@@ -1,20 +1,20 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../../libs/core/src/testing/wait-for.js';
 import { tempDir } from './e2e-helpers.js';
 import {
   REPO_ROOT,
   buildServer,
   expectCall,
   killRecordedGroups,
-  sleep,
   startServerProcess,
   subscribeEvents,
   type ServerProcess,
 } from './server-process.js';
 
 /**
- * Load (issue 6), on the real server as a child process with a server-wide cap of 4 step processes:
+ * Load, on the real server as a child process with a server-wide cap of 4 step processes:
  * 50 runs submitted at once, and 100 SSE subscribers on one run.
  *
  * With WEFT_WRITE_LOAD_FIGURES=1 the figures replace the "Load (server)" section at the end of
@@ -112,14 +112,15 @@ describe('Weft server under load (real process, WEFT_MAX_PROCESSES=4)', () => {
     expect(new Set(runIds).size).toBe(RUNS);
 
     // Wait until the history shows no run of the workflow still running.
-    let listed: Array<{ runId: string; status: string }>;
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      listed = await expectCall(200, port, 'GET', `/api/runs?workflowId=${workflowId}&limit=500`);
-      if (listed.length === RUNS && listed.every((run) => run.status !== 'running')) break;
-      if (Date.now() > deadline) throw new Error(`runs still going after 45 s: ${JSON.stringify(listed.map((run) => run.status))}`);
-      await sleep(100);
-    }
+    const listed = await waitFor(
+      `the ${RUNS} runs to end`,
+      async () => {
+        const runs: Array<{ runId: string; status: string }> = await expectCall(200, port, 'GET', `/api/runs?workflowId=${workflowId}&limit=500`);
+        if (runs.length !== RUNS || runs.some((run) => run.status === 'running')) throw new Error(`statuses: ${JSON.stringify(runs.map((run) => run.status))}`);
+        return runs;
+      },
+      { timeoutMs: 45_000, intervalMs: 100 },
+    );
     const wallMs = performance.now() - t0;
 
     // None lost: the history lists exactly the submitted runs, all succeeded.
@@ -165,7 +166,6 @@ describe('Weft server under load (real process, WEFT_MAX_PROCESSES=4)', () => {
         expect(spans.findIndex((span) => span.runId === runId && span.stepId === stepId && span.kind === 'start')).toBeGreaterThan(aEnd);
       }
     }
-    expect(maxConcurrency).toBeGreaterThanOrEqual(1);
     expect(maxConcurrency).toBeLessThanOrEqual(MAX_PROCESSES);
 
     // Nothing went wrong on the server's side either (it logs at warn: any log line is a warning or an error).

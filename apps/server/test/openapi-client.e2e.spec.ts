@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { REPO_ROOT, buildServer, startServerProcess, type ServerProcess } from './server-process.js';
 
 /**
- * Issue 10, row 7: the OpenAPI document can type a client. Against the real server (with a token):
+ * The OpenAPI document can type a client. Against the real server (with a token):
  * fetch /api/docs-json, lint it with Redocly, generate types with openapi-typescript, compile
  * openapi-client/weft-client.ts (openapi-fetch, every operation, no casts) with `tsc --strict`,
  * and run it against the same server.

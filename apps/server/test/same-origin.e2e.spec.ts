@@ -4,9 +4,9 @@ import { tempDir } from './e2e-helpers.js';
 import { buildServer, parseEventStream, send as sendRequest, startServerProcess, type HttpAnswer, type RawRequest, type ServerProcess } from './server-process.js';
 
 /**
- * Same-origin defaults (issue 10, rows 2, 3, 5 and the settings of row 6), against the real server
- * as a child process, with raw HTTP: the Host, Origin and Content-Type headers are exactly what a
- * browser or curl would send.
+ * Same-origin defaults, the API token's route checks and the settings the server refuses to start
+ * with, against the real server as a child process, with raw HTTP: the Host, Origin and
+ * Content-Type headers are exactly what a browser or curl would send.
  */
 
 const WORKFLOW = 'name: quick\nsteps:\n  - id: a\n    type: shell\n    run: "true"\n';

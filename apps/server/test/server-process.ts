@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../../../libs/core/src/testing/wait-for.js';
 
 /**
  * The real server as a child process (`node apps/server/dist/main.js`), for the tests that must
@@ -103,16 +104,14 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   };
 
   const timeoutMs = options.startTimeoutMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
-  let gone = false;
-  void exited.then(() => (gone = true));
-  while (!/Weft is listening on /.test(output)) {
-    if (gone) throw new Error(`the server exited before listening:\n${output}`);
-    if (Date.now() > deadline) {
-      await server.kill();
-      throw new Error(`the server did not listen within ${timeoutMs} ms:\n${output}`);
-    }
-    await sleep(25);
+  const gone = new AbortController();
+  void exited.then(() => gone.abort());
+  try {
+    await waitFor('the server to listen', () => /Weft is listening on /.test(output), { timeoutMs, intervalMs: 25, signal: gone.signal });
+  } catch (error) {
+    if (gone.signal.aborted) throw new Error(`the server exited before listening:\n${output}`, { cause: error });
+    await server.kill();
+    throw new Error(`the server did not listen within ${timeoutMs} ms:\n${output}`, { cause: error });
   }
   return server;
 }
@@ -198,15 +197,17 @@ export async function expectCall(
   return answer.body;
 }
 
-/** Polls the run report until `predicate` holds. */
-export async function pollReport(port: number, runId: string, predicate: (report: any) => boolean, timeoutMs = 30_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const report = await expectCall(200, port, 'GET', `/api/runs/${runId}`);
-    if (predicate(report)) return report;
-    if (Date.now() > deadline) throw new Error(`run ${runId} never matched within ${timeoutMs} ms: ${JSON.stringify(report)}`);
-    await sleep(50);
-  }
+/** Polls the run report until `predicate` holds, and returns the report. */
+export function pollReport(port: number, runId: string, predicate: (report: any) => boolean, timeoutMs = 30_000): Promise<any> {
+  return waitFor(
+    `run ${runId} to match`,
+    async () => {
+      const report = await expectCall(200, port, 'GET', `/api/runs/${runId}`);
+      if (!predicate(report)) throw new Error(`its report is ${JSON.stringify(report)}`);
+      return report;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
 }
 
 /**

@@ -16,8 +16,8 @@ steps:
 `;
 
 /**
- * Issue 10's sibling of crash safety: a server stopped with SIGTERM while runs are in flight
- * records every one of them (SQLite has one connection: its writes must never nest).
+ * Crash safety's sibling: a server stopped with SIGTERM while runs are in flight records every
+ * one of them (SQLite has one connection: its writes must never nest).
  */
 describe('Weft server stopped with SIGTERM (SQLite file)', () => {
   let dir: ReturnType<typeof tempDir>;

@@ -448,7 +448,6 @@ describe('resolveValue on random values and scopes', () => {
   });
 
   afterAll(() => {
-    // The closing note of issue 6 quotes this figure.
     process.stdout.write(`fuzz: ${totalRuns} generated cases\n`);
   });
 });

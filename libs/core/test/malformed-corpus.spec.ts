@@ -1,5 +1,5 @@
 /**
- * A corpus of malformed workflows, one per file in `corpus/`, covering every rule of SPEC 2-4. Each
+ * A corpus of malformed workflows, one per file in `corpus/`, covering every rule of docs/workflows.md. Each
  * file's expected issues are in `corpus/expected.json`:
  *
  * ```json

@@ -2,7 +2,7 @@
 export { HistoryStore, type HistoryStoreOptions } from './history-store';
 export { WorkflowRepository } from './workflow-repository';
 export { RunNotOwnedError, RunWriter, type RunWriterOptions } from './run-writer';
-export { RunOwnership, takeoverCandidates, type OwnedRun, type ServerIdentity, type TakeoverReason } from './run-ownership';
+export { CLI_OWNER_PREFIX, DEFAULT_LEASE_MS, RunOwnership, takeoverCandidates, type OwnedRun, type ServerIdentity, type TakeoverReason } from './run-ownership';
 export { RunReader } from './run-reader';
 export { StepEstimates } from './step-estimates';
 export { WriteQueue } from './write-queue';

@@ -2,9 +2,15 @@ import type { DataSource } from 'typeorm';
 import { RunEntity } from './entities/run.entity';
 import { ServerEntity } from './entities/server.entity';
 
-/** A server process sharing the database. */
+/** How long an owner holds a run without renewing, unless configured otherwise, in ms. */
+export const DEFAULT_LEASE_MS = 30_000;
+
+/** How the `weft` command line's ids begin: its runs have no server to resume them. */
+export const CLI_OWNER_PREFIX = 'cli:';
+
+/** A process sharing the database that runs runs: a server, or `weft run --db`. */
 export interface ServerIdentity {
-  /** `<host>:<pid>:<random>`, unique for each start. */
+  /** `<host>:<pid>:<random>` (`cli:<host>:<pid>:<random>` for the command line), unique for each start. */
   readonly id: string;
   readonly host: string;
   readonly pid: number;
@@ -70,12 +76,14 @@ export class RunOwnership {
     return Number(row.now);
   }
 
-  /** Adds this server to the live ones. */
+  /** Adds this server to the live ones, and forgets servers silent for a day. */
   async register(server: ServerIdentity): Promise<void> {
     const now = await this.now();
-    await this.write(() =>
-      this.dataSource.getRepository(ServerEntity).insert({ ...server, startedAt: new Date(now).toISOString(), heartbeatAt: now }),
-    );
+    await this.write(async () => {
+      const servers = this.dataSource.getRepository(ServerEntity);
+      await servers.createQueryBuilder().delete().where('heartbeat_at < :before', { before: now - 86_400_000 }).execute();
+      await servers.insert({ ...server, startedAt: new Date(now).toISOString(), heartbeatAt: now });
+    });
   }
 
   /** Removes this server from the live ones (its runs must have been ended or released first). */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_STEP_LIMITS, StepTypeRegistry, executeWorkflow, parseWorkflow, type StepRunContext } from '@weft/core';
+import { waitFor } from '../../core/src/testing/wait-for.js';
 import { HttpStepHandler, type HttpStepConfig } from './http-step.handler.js';
 
 let server: Server;
@@ -101,8 +102,11 @@ describe('HttpStepHandler', () => {
 
   it('stops when the step is cancelled', async () => {
     const controller = new AbortController();
+    const requests = seen.length;
     const pending = http.run(context({ url: `${base}/slow` }, controller.signal));
-    setTimeout(() => controller.abort('cancelled'), 50);
+    // Cancelled while the server holds the request.
+    await waitFor('the request to reach the server', () => seen.length > requests);
+    controller.abort('cancelled');
     expect(await pending).toMatchObject({ ok: false, reason: 'cancelled' });
   });
 

@@ -146,20 +146,20 @@ describe('useRunEvents', () => {
   });
 
   it('reads the stream with fetch and a bearer token when a token is given', async () => {
-    const body = seedDemoRun.events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+    const body = reader(seedDemoRun.events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(''));
     const fetchMock = jest.fn(async () => ({
       ok: true,
       status: 200,
-      body: { getReader: () => reader(body) },
+      body: { getReader: () => body },
     }));
     const { result } = renderHook(() =>
       useRunEvents('/api/runs/x/events', { token: 's3cret', fetch: fetchMock as unknown as typeof fetch }),
     );
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 20));
-    });
+    await act(() => body.drained);
     expect(fetchMock).toHaveBeenCalledWith('/api/runs/x/events', expect.objectContaining({ headers: expect.objectContaining({ Authorization: 'Bearer s3cret' }) }));
     expect(result.current.state.status).toBe('succeeded');
+    expect(result.current.state.report?.speedup).toBe(2);
+    expect(result.current.connection).toBe('closed');
   });
 
   it('stays idle without a url', () => {
@@ -169,11 +169,19 @@ describe('useRunEvents', () => {
   });
 });
 
+/** A stream reader of `text` in two chunks; `drained` resolves once a read found its end. */
 function reader(text: string) {
   const bytes = new TextEncoder().encode(text);
   const chunks = [bytes.slice(0, 100), bytes.slice(100)];
+  let end!: () => void;
+  const drained = new Promise<void>((resolve) => (end = resolve));
   return {
-    read: async () => (chunks.length ? { done: false, value: chunks.shift()! } : { done: true, value: undefined }),
+    drained,
+    read: async () => {
+      if (chunks.length) return { done: false, value: chunks.shift()! };
+      end();
+      return { done: true, value: undefined };
+    },
   };
 }
 

@@ -12,7 +12,6 @@ export { SseParser, type SseMessage } from './state/sse-parser.js';
 export { useRunStateInput, type RunInputProps } from './shared/run-input.js';
 export { useNow, drawTime } from './shared/use-now.js';
 export { processIntervals, packLanes, concurrencySteps, type ProcessInterval } from './shared/process-intervals.js';
-export { longestPath } from './shared/critical-path.js';
 export { formatDuration, formatSpeedup, formatPercent, formatTick, runningText, reasonText } from './shared/format.js';
 
 // theming
@@ -34,7 +33,7 @@ export { useParallelism } from './parallelism/use-parallelism.js';
 export { ParallelismIndicator, type ParallelismIndicatorProps } from './parallelism/parallelism-indicator.js';
 
 // SpeedupDashboard
-export * from './speedup/compute/list-schedule.js';
+export * from './speedup/compute/replay-schedule.js';
 export * from './speedup/compute/speedup.js';
 export { useSpeedup } from './speedup/use-speedup.js';
 export { SpeedupDashboard, type SpeedupDashboardProps } from './speedup/speedup-dashboard.js';

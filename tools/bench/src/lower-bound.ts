@@ -1,4 +1,6 @@
+import { criticalPath as longestChains } from '@weft/core/browser';
 import type { BenchDag } from './bench-dag.types';
+import { benchGraph, reversedGraph } from './bench-graph';
 
 /** Lower bounds of the makespan of a DAG on `maxParallel` slots, in units. */
 export interface MakespanBounds {
@@ -24,24 +26,22 @@ export interface MakespanBounds {
 export function makespanBounds(dag: BenchDag): MakespanBounds {
   const { steps, maxParallel } = dag;
   const index = new Map(steps.map((s, i) => [s.id, i]));
-  // head: earliest start (longest chain before the step); tail: longest chain after it ends.
-  const head = new Array<number>(steps.length).fill(0);
-  const tail = new Array<number>(steps.length).fill(0);
   steps.forEach((s, i) => {
     for (const need of s.needs) {
       const j = index.get(need);
       if (j === undefined || j >= i) throw new TypeError(`Expected '${need}' (needed by '${s.id}') to be declared before it`);
-      head[i] = Math.max(head[i], head[j] + steps[j].units);
     }
   });
-  for (let i = steps.length - 1; i >= 0; i--) {
-    for (const need of steps[i].needs) {
-      const j = index.get(need)!;
-      tail[j] = Math.max(tail[j], tail[i] + steps[i].units);
-    }
-  }
-  const totalWork = steps.reduce((sum, s) => sum + s.units, 0);
-  const criticalPath = steps.reduce((most, s, i) => Math.max(most, head[i] + s.units + tail[i]), 0);
+  // The engine's critical path gives each step's weight plus its heaviest chain of dependents; on
+  // the reversed graph, plus its heaviest chain of dependencies. Declaration order is topological.
+  const graph = benchGraph(dag);
+  const units = Object.fromEntries(steps.map((s) => [s.id, s.units]));
+  const after = longestChains(graph, graph.steps, units);
+  const before = longestChains(reversedGraph(graph), [...graph.steps].reverse(), units);
+  // head: earliest start (longest chain before the step); tail: longest chain after it ends.
+  const head = steps.map((s) => before.remaining[s.id] - s.units);
+  const tail = steps.map((s) => after.remaining[s.id] - s.units);
+  const { length: criticalPath, totalWeight: totalWork } = after;
   const simple = Math.max(criticalPath, totalWork / maxParallel);
   let tight = simple;
   for (const a of new Set(head)) {

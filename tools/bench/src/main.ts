@@ -7,6 +7,7 @@ import { benchmarksMarkdown, keepServerLoadSection } from './markdown';
 import { failed, type BenchOptions, type SectionResult } from './report.types';
 import { analyzerBench } from './sections/analyzer.bench';
 import { documentsBench } from './sections/documents.bench';
+import { durableRunsBench } from './sections/durable-runs.bench';
 import { executorOverheadBench } from './sections/executor-overhead.bench';
 import { makeBench } from './sections/make.bench';
 import { makespanBench } from './sections/makespan.bench';
@@ -17,10 +18,14 @@ const USAGE = `Usage: npm run bench [-- options]
   (no option)     full suite; writes docs/benchmarks.md (a few minutes)
   --quick         reduced suite for CI (under a minute); exits 1 on a gross regression; writes nothing
   --write         with --quick: write docs/benchmarks.md anyway
-  --only 1,4      run only these sections (1 analyzer, 2 executor, 3 processes, 4-5 makespan and policies, 6 make, 7 hostile documents); writes nothing
+  --only 1,4      run only these sections (1 analyzer, 2 executor, 3 processes, 4-5 makespan and policies, 6 make, 7 hostile documents,
+                  8 durable runs: event-log writes on SQLite and PostgreSQL, takeover by a second server); writes nothing
   --runs N        runs per measurement (default 5, 3 with --quick)
   --no-build      do not run \`tsc -b tsconfig.build.json\` first
 `;
+
+/** Sections are numbered 1 to this. */
+const SECTIONS = 8;
 
 interface Args {
   readonly quick: boolean;
@@ -47,7 +52,7 @@ function parseArgs(argv: readonly string[]): Args | string {
         if (!Number.isInteger(runs) || runs < 1) return `--runs must be a positive integer, got '${value}'`;
       } else {
         only = new Set(value.split(',').map(Number));
-        if ([...only].some((n) => !Number.isInteger(n) || n < 1 || n > 7)) return `--only takes section numbers 1 to 7, got '${value}'`;
+        if ([...only].some((n) => !Number.isInteger(n) || n < 1 || n > SECTIONS)) return `--only takes section numbers 1 to ${SECTIONS}, got '${value}'`;
       }
     } else if (arg === '--help' || arg === '-h') return '';
     else return `unknown option '${arg}'`;
@@ -89,6 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (wanted(4) || wanted(5)) await section('4-5. makespan and policies', () => makespanBench(options));
     if (wanted(6)) await section('6. make', () => makeBench(options));
     if (wanted(7)) await section('7. hostile documents', () => documentsBench(options));
+    if (wanted(8)) await section('8. durable runs', () => durableRunsBench(options));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

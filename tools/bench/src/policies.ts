@@ -1,5 +1,7 @@
 import { StepTypeRegistry, executeWorkflow } from '@weft/core';
+import { topologicalLevels } from '@weft/core/browser';
 import type { BenchDag, BenchStep } from './bench-dag.types';
+import { benchGraph } from './bench-graph';
 import { benchStepContext, benchWorkflow } from './bench-workflow';
 import type { SleepStepType } from './sleep.step-type';
 
@@ -20,16 +22,10 @@ function runner(stepType: SleepStepType, unitMs: number): (step: BenchStep) => P
   };
 }
 
-/** Kahn's levels: level k holds the steps whose longest chain of dependencies has k steps. */
+/** The engine's Kahn levels: level k holds the steps whose longest chain of dependencies has k steps. */
 export function dagLevels(dag: BenchDag): BenchStep[][] {
-  const level = new Map<string, number>();
-  const levels: BenchStep[][] = [];
-  for (const step of dag.steps) {
-    const k = step.needs.reduce((deepest, need) => Math.max(deepest, level.get(need)! + 1), 0);
-    level.set(step.id, k);
-    (levels[k] ??= []).push(step);
-  }
-  return levels;
+  const byId = new Map(dag.steps.map((s) => [s.id, s]));
+  return topologicalLevels(benchGraph(dag)).levels.map((level) => level.map((id) => byId.get(id)!));
 }
 
 /** Runs `items` with at most `limit` at once, in order: `Promise.all` behind a concurrency limit. */

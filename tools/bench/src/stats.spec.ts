@@ -1,4 +1,4 @@
-import { median, quantile, round } from './stats';
+import { median, quantile, round, spread, spreadText } from './stats';
 
 describe('stats', () => {
   it('takes the median of odd and even samples without reordering the input', () => {
@@ -23,5 +23,12 @@ describe('stats', () => {
     expect(round(0.012345)).toBe(0.0123);
     expect(round(12.345)).toBe(12.3);
     expect(round(1234.5)).toBe(1235);
+  });
+
+  it('summarizes a sample as its median and extremes, and writes it for a table', () => {
+    expect(spread([30, 10, 20, 40])).toEqual({ median: 25, min: 10, max: 40 });
+    expect(spreadText(spread([1234.4, 1100, 1300.2]))).toBe('1,234 (1,100–1,300)');
+    expect(spreadText(spread([2.345]))).toBe('2.35');
+    expect(() => spread([])).toThrow('Expected at least one value');
   });
 });

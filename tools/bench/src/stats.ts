@@ -27,3 +27,22 @@ export function round(value: number): number {
 export function thousands(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** A sample's median and its extremes: how far apart the runs were. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The {@link Spread} of `values`. */
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) throw new RangeError('Expected at least one value, got none');
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** A spread for a table cell: `1,234 (1,100–1,300)`, rounded with {@link round}; the median alone for one value. */
+export function spreadText({ median: mid, min, max }: Spread): string {
+  const text = (value: number) => thousands(round(value));
+  return min === max ? text(mid) : `${text(mid)} (${text(min)}–${text(max)})`;
+}

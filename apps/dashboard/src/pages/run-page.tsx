@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { RunReport, WorkflowPlan } from '@weft/core';
+import type { RunReport, WorkflowPlan } from '@weft/core/browser';
 import {
   ExecutionGraph,
   ParallelismIndicator,

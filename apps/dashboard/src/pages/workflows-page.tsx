@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { DEFAULT_MAX_PARALLEL, MAX_PARALLEL_LIMIT } from '@weft/core/browser';
 import { api, ApiError, type WorkflowSummary } from '../api';
 import { navigate } from '../router';
 import { useAsync } from './use-async';
@@ -40,7 +41,7 @@ function WorkflowRow({ workflow }: { workflow: WorkflowSummary }) {
   // `GET /api/workflows` lists names only; the plan (steps, ideal speedup) comes with the detail.
   const detail = useAsync(async () => (workflow.plan !== undefined ? workflow : api.workflow(workflow.id)), [workflow.id]);
   const plan = detail.data?.plan ?? null;
-  const [maxParallel, setMaxParallel] = useState(4);
+  const [maxParallel, setMaxParallel] = useState(DEFAULT_MAX_PARALLEL);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
@@ -63,7 +64,7 @@ function WorkflowRow({ workflow }: { workflow: WorkflowSummary }) {
         <label>
           maxParallel{' '}
           <select value={maxParallel} onChange={(e) => setMaxParallel(Number(e.target.value))} aria-label={`maxParallel for ${workflow.name}`}>
-            {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
+            {Array.from({ length: MAX_PARALLEL_LIMIT }, (_, i) => i + 1).map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>

@@ -95,6 +95,14 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig({ WEFT_MAX_PROCESSES: '0' })).toThrow(/WEFT_MAX_PROCESSES/);
   });
 
+  it('reads WEFT_LEASE_MS and WEFT_RESUME, and says how to fix a bad one', () => {
+    expect(loadServerConfig({}).weft).toMatchObject({ leaseMs: undefined, resume: undefined });
+    expect(loadServerConfig({ WEFT_LEASE_MS: '5000', WEFT_RESUME: 'off' }).weft).toMatchObject({ leaseMs: 5000, resume: false });
+    expect(loadServerConfig({ WEFT_RESUME: 'On' }).weft.resume).toBe(true);
+    expect(() => loadServerConfig({ WEFT_RESUME: 'later' })).toThrow("WEFT_RESUME must be on or off, got 'later'. Example: WEFT_RESUME=off");
+    expect(() => loadServerConfig({ WEFT_LEASE_MS: '30s' })).toThrow("WEFT_LEASE_MS must be an integer from 1 to 3600000, got '30s'");
+  });
+
   it('knows loopback addresses', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopback(host)).toBe(true);
     for (const host of ['0.0.0.0', '::', '10.0.0.1', 'example.internal']) expect(isLoopback(host)).toBe(false);

@@ -88,6 +88,14 @@ function listSetting(env: NodeJS.ProcessEnv, name: string, normalize: (entry: st
   });
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new ServerConfigError(`${name} must be on or off, got '${env[name]}'. Example: ${name}=off`);
+}
+
 function positiveInt(env: NodeJS.ProcessEnv, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
@@ -101,7 +109,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, max = Number.MAX_SAFE
 /**
  * Reads the server settings: HOST, PORT, DATABASE_URL, WEFT_WORKSPACE, WEFT_EXAMPLES_DIR,
  * WEFT_MAX_PROCESSES, WEFT_API_TOKEN, WEFT_BODY_LIMIT, WEFT_ALLOWED_HOSTS, WEFT_CORS_ORIGINS,
- * LOG_LEVEL, WEFT_DASHBOARD_DIR. Relative paths resolve against `cwd`. Refuses a non-loopback HOST
+ * WEFT_LEASE_MS, WEFT_RESUME, LOG_LEVEL, WEFT_DASHBOARD_DIR. Relative paths resolve against `cwd`. Refuses a non-loopback HOST
  * without a WEFT_API_TOKEN of at least 16 characters, and `WEFT_CORS_ORIGINS=*` without a token.
  */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServerConfig {
@@ -154,6 +162,8 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: stri
       examplesDir,
       maxProcesses: positiveInt(env, 'WEFT_MAX_PROCESSES'),
       apiToken,
+      leaseMs: positiveInt(env, 'WEFT_LEASE_MS', 3_600_000),
+      resume: onOff(env, 'WEFT_RESUME'),
     },
   };
 }

@@ -1,9 +1,10 @@
-import type { StepId } from '@weft/core';
+import type { ParallelExecutor, StepId } from '@weft/core';
 
 /** A run this process is executing. */
 export interface ActiveRun {
   readonly runId: string;
   readonly controller: AbortController;
+  readonly executor: ParallelExecutor;
   /** Logs of the steps still running, as they are written (capped). */
   readonly liveLogs: Map<StepId, string>;
   /** Settles once the run ended and its history is written. */

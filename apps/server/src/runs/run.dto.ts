@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type SchemaObject } from '@nestjs/swagger';
-import type { RunStatus, StepStatus } from '@weft/core';
+import { MAX_PARALLEL_LIMIT, type RunStatus, type StepStatus } from '@weft/core';
 
 const RUN_STATUSES: RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
 const STEP_STATUSES: StepStatus[] = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'];
@@ -8,13 +8,13 @@ const uuid = { type: 'string', format: 'uuid' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const REASON =
   'Why it ended other than in success: exit_code, signal, timeout, cancelled, invalid_outputs, outputs_too_large, ' +
-  'spawn_error, invalid_foreach, condition_error, error; or, skipped: condition_false, upstream_failed, upstream_skipped';
+  'spawn_error, invalid_foreach, condition_error, server_lost, error; or, skipped: condition_false, upstream_failed, upstream_skipped';
 
 /** A step's or item's outputs object (what it wrote to WEFT_OUTPUTS). */
 const OUTPUTS_OBJECT: SchemaObject = { type: 'object', additionalProperties: true };
 
 export class StartRunDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 8, description: "Overrides the workflow's maxParallel" })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PARALLEL_LIMIT, description: "Overrides the workflow's maxParallel" })
   maxParallel?: number;
 }
 
@@ -33,7 +33,7 @@ export class RunSummaryDto {
   workflowId!: string | null;
   @ApiProperty({ type: 'string', description: 'Workflow name' }) workflow!: string;
   @ApiProperty({ enum: RUN_STATUSES, enumName: 'RunStatus' }) status!: RunStatus;
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 8 }) maxParallel!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_PARALLEL_LIMIT }) maxParallel!: number;
   @ApiProperty(dateTime) startedAt!: string;
   @ApiProperty({ ...dateTime, nullable: true }) finishedAt!: string | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Wall time (null until it ends)' }) makespanMs!: number | null;
@@ -89,7 +89,7 @@ export class RunReportDto {
   @ApiProperty({ ...uuid, nullable: true, description: 'The stored workflow it ran (null for runs recorded by the CLI)' })
   workflowId!: string | null;
   @ApiProperty({ enum: RUN_STATUSES, enumName: 'RunStatus' }) status!: RunStatus;
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 8 }) maxParallel!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_PARALLEL_LIMIT }) maxParallel!: number;
   @ApiProperty(dateTime) startedAt!: string;
   @ApiProperty({ ...dateTime, nullable: true }) finishedAt!: string | null;
   @ApiProperty({ type: 'integer', description: 'Wall time of the run (so far, while it runs)' }) makespanMs!: number;

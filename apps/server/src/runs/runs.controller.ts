@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { z } from '@weft/core';
+import { MAX_PARALLEL_LIMIT, z } from '@weft/core';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { uuidOr404 } from '../common/uuid.pipe.js';
 import { parseOr400 } from '../common/zod-validation.js';
@@ -12,7 +12,7 @@ import { CancelRunDto, RunIdDto, RunReportDto, RunSummaryDto, StartRunDto, StepR
 import { RunsService } from './runs.service.js';
 
 const startRunSchema = z
-  .strictObject({ maxParallel: z.number().int().min(1).max(8).optional() })
+  .strictObject({ maxParallel: z.number().int().min(1).max(MAX_PARALLEL_LIMIT).optional() })
   .optional()
   .transform((value) => value ?? {});
 

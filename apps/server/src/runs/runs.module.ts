@@ -2,15 +2,18 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
 import { StepTypesModule } from '../step-types/step-types.module.js';
 import { WorkflowsModule } from '../workflows/workflows.module.js';
+import { LocalDispatchers } from './local-dispatchers.js';
 import { processSlotsProvider } from './process-slots.provider.js';
+import { RunOwnersService } from './run-owners.service.js';
 import { RunsController } from './runs.controller.js';
 import { RunsService } from './runs.service.js';
+import { serverIdentityProvider } from './server-identity.js';
 
-/** Starting, cancelling and retrying runs, and reading their reports, logs and history. */
+/** Starting, cancelling, retrying and resuming runs (one owner per run), and reading their reports, logs and history. */
 @Module({
   imports: [WorkflowsModule, StepTypesModule, EventsModule],
   controllers: [RunsController],
-  providers: [RunsService, processSlotsProvider],
+  providers: [RunsService, RunOwnersService, LocalDispatchers, processSlotsProvider, serverIdentityProvider],
   exports: [RunsService],
 })
 export class RunsModule {}

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type SchemaObject } from '@nestjs/swagger';
+import { DEFAULT_MAX_PARALLEL, MAX_PARALLEL_LIMIT } from '@weft/core';
 
 const STEP_IDS = { type: 'array', items: { type: 'string' } } as const;
 
@@ -53,7 +54,7 @@ export class ErrorDto {
   @ApiPropertyOptional({ type: [ErrorDetailDto], description: 'Each problem of an invalid request' }) details?: ErrorDetailDto[];
 }
 
-// The workflow document (SPEC 2) as a JSON request body. The server validates it fully (step
+// The workflow document (docs/workflows.md) as a JSON request body. The server validates it fully (step
 // types' own fields included); this schema states the shape a client can check before sending.
 
 const scalar: SchemaObject = { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
@@ -109,10 +110,10 @@ export const WORKFLOW_DOCUMENT_SCHEMA: SchemaObject = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 200, description: 'Defaults to "workflow"; one line, no control characters' },
-    maxParallel: { type: 'integer', minimum: 1, maximum: 8, default: 4, description: 'Steps running at once in a run' },
+    maxParallel: { type: 'integer', minimum: 1, maximum: MAX_PARALLEL_LIMIT, default: DEFAULT_MAX_PARALLEL, description: 'Steps running at once in a run' },
     pools: {
       type: 'object',
-      additionalProperties: { type: 'integer', minimum: 1, maximum: 8 },
+      additionalProperties: { type: 'integer', minimum: 1, maximum: MAX_PARALLEL_LIMIT },
       description: 'Named sub-limits, each 1..maxParallel',
     },
     env: envMap,

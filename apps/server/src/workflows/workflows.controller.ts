@@ -40,7 +40,7 @@ export class WorkflowsController {
     requestBody: {
       required: true,
       description:
-        'The workflow document (SPEC 2): a JSON object, or YAML text. YAML is also taken as application/x-yaml, text/yaml and text/x-yaml.',
+        'The workflow document (docs/workflows.md): a JSON object, or YAML text. YAML is also taken as application/x-yaml, text/yaml and text/x-yaml.',
       content: {
         'application/json': { schema: WORKFLOW_DOCUMENT_SCHEMA },
         'application/yaml': { schema: { type: 'string', example: 'steps:\n  - { id: hello, type: shell, run: echo hello }\n' } },

@@ -106,6 +106,18 @@ describe('RunCoordinator resume (a run whose server was lost)', () => {
     expect(second.report!.status).toBe('succeeded');
   });
 
+  it('counts the first attempt of a step whose step.started was logged but not its attempt.started', () => {
+    const first = new CoordinatorHarness(chain);
+    first.start();
+    first.finish('a#1');
+    const cut = first.events.findIndex((e) => e.type === 'attempt.started' && e.stepId === 'b');
+    const second = new CoordinatorHarness(chain);
+    second.advance(100);
+    second.resume(first.events.slice(0, cut));
+    expect(attemptEnds(second)).toEqual(['attempt.finished b#1 server_lost']);
+    expect(second.jobs.map((job) => job.id)).toEqual(['b#2']);
+  });
+
   it('finishes a step whose last attempt ended before the server died but whose end was not logged', () => {
     const first = new CoordinatorHarness(chain);
     first.start();

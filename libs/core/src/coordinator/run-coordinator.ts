@@ -182,10 +182,22 @@ export class RunCoordinator {
     const priority = this.#analysis.priority[step.num];
     for (const unit of step.units) {
       const work: WorkUnit = { stepId: def.id, item: unit.index, attempt: 1, pool: def.pool, priority, order: def.index };
-      const logged = this.#log?.units.get(unitName(work));
+      const logged = this.#log?.units.get(unitName(work)) ?? this.#impliedFirstAttempt(step);
       if (logged) this.#resumeUnit(step, unit, work, logged);
       else this.#schedule.enqueue(work);
     }
+  }
+
+  /**
+   * A step without `foreach` whose `step.started` is logged but none of its attempts: its first
+   * attempt had started (the two events come together) when the server was lost before logging it.
+   */
+  #impliedFirstAttempt(step: StepState): UnitLog | undefined {
+    const started = this.#log?.stepStarted.get(step.def.id);
+    if (!started || step.def.foreach !== undefined) return undefined;
+    const { runId, timestamp, running, stepId, lane } = started;
+    const open = { type: 'attempt.started' as const, runId, timestamp, running, stepId, attempt: 1, item: null, lane };
+    return { attempts: 1, lost: 0, firstStartedAt: Date.parse(timestamp), open, last: null };
   }
 
   /**

@@ -114,36 +114,8 @@ function levelLists(ids: readonly StepId[], level: Int32Array): StepId[][] {
   return levels;
 }
 
-/**
- * Above this many edges, a plan's `[from, to]` pairs are made by {@link largePlanEdges}: ~10 MB of
- * pairs at 150,000 edges, more than the young generation collects at a time.
- */
-const LARGE_PLAN_EDGES = 32_768;
-
-/**
- * Every edge `[from, to]`, by dependent in declaration order, then in the order of its dependencies.
- *
- * The pairs are made at two places in the code, one for small plans and one for large ones, and it
- * matters: V8 learns per allocation site whether what it allocates outlives a scavenge, and from
- * then on allocates it in the old generation or not. A small plan's pairs die young when plans are
- * analysed one after another; a large plan's survive, and the scavenger copied them twice before
- * promoting them. With one site for both, what the site learnt from small plans applied to large
- * ones: the analysis of 100,000 steps took 0.45 µs a step rather than 0.33.
- */
-function edgeList(graph: IndexedGraph): [StepId, StepId][] {
-  return graph.deps.length > LARGE_PLAN_EDGES ? largePlanEdges(graph) : smallPlanEdges(graph);
-}
-
-/** {@link edgeList} of a small plan. Keep its body apart from {@link largePlanEdges}'s: see edgeList. */
-function smallPlanEdges({ ids, depStart, deps }: IndexedGraph): [StepId, StepId][] {
-  const edges: [StepId, StepId][] = new Array(deps.length);
-  for (let i = 0; i < ids.length; i++)
-    for (let k = depStart[i]; k < depStart[i + 1]; k++) edges[k] = [ids[deps[k]], ids[i]];
-  return edges;
-}
-
-/** {@link edgeList} of a large plan, the same as {@link smallPlanEdges} at another allocation site. */
-function largePlanEdges({ ids, depStart, deps }: IndexedGraph): [StepId, StepId][] {
+/** Every edge `[from, to]`, by dependent in declaration order, then in the order of its dependencies. */
+function edgeList({ ids, depStart, deps }: IndexedGraph): [StepId, StepId][] {
   const edges: [StepId, StepId][] = new Array(deps.length);
   for (let i = 0; i < ids.length; i++)
     for (let k = depStart[i]; k < depStart[i + 1]; k++) edges[k] = [ids[deps[k]], ids[i]];

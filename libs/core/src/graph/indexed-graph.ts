@@ -36,9 +36,8 @@ export type AddDependency = (id: StepId) => void;
 /**
  * {@link indexGraph} with each step's dependencies handed to `add` rather than returned, so a
  * caller that finds them by walking the step's fields builds no list per step. It allocates a few
- * flat arrays for the whole graph and nothing per step: the per-step sets and lists and the Map it
- * used to make came to ~400 bytes a step, which at 100,000 steps outgrew the young generation and
- * made the analysis grow faster than linearly.
+ * flat arrays for the whole graph and nothing per step, so that the analysis stays linear in the
+ * size of the workflow (section 1 of docs/benchmarks.md measures it).
  */
 export function indexSteps(
   ids: readonly StepId[],

@@ -18,8 +18,8 @@ const BATCH = 256;
  * rehashing and lives on the heap, where the scavenger copies it. And the steps are numbered as the
  * layout reaches them, a batch at a time ({@link numberThrough}), not all up front: a step mostly
  * needs steps declared shortly before it, whose ids and slots were touched moments ago and are still
- * in the CPU's cache. With a Map built up front, numbering and resolving cost 4 to 7 times as much
- * per step at 100,000 steps as at 1,000, and the whole analysis grew faster than linearly.
+ * in the CPU's cache. So the cost per step stays flat as workflows grow (section 1 of
+ * docs/benchmarks.md measures it).
  */
 export class StepNumbers {
   readonly #ids: readonly StepId[];

@@ -22,7 +22,7 @@ export interface ItemReport {
   readonly reason: StepReason | null;
 }
 
-/** One step in a run report (SPEC 5). */
+/** One step in a run report. */
 export interface StepReport {
   readonly status: StepStatus;
   readonly startedAt: string | null;

@@ -16,7 +16,7 @@ export interface SpeedupFigures {
 }
 
 /**
- * Speedup math (SPEC 3): `speedup = sequentialMs / makespanMs`, `idealSpeedup = sequentialMs /
+ * Speedup math: `speedup = sequentialMs / makespanMs`, `idealSpeedup = sequentialMs /
  * criticalPathMs`. `busyMs` is each step's measured process time (all attempts and items; 0 for
  * steps that did not run); `spanMs` weighs it on the critical path, where a `foreach` step counts
  * its longest item (its items could all run at once).

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { waitFor } from '../testing/wait-for';
 import { AttemptFileArea, sweepAbandonedFolders, type AttemptFiles } from './attempt-files';
 
 let parent: string;
@@ -87,8 +88,7 @@ describe('AttemptFileArea', () => {
     mkdirSync(files.outputsPath);
     writeFileSync(join(files.outputsPath, 'x'), 'x');
     finish(files);
-    for (let i = 0; i < 100 && existsSync(files.outputsPath); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(existsSync(files.outputsPath)).toBe(false);
+    await waitFor('the outputs folder to be removed', () => !existsSync(files.outputsPath));
   });
 
   /**
@@ -114,8 +114,7 @@ describe('AttemptFileArea', () => {
   it('never writes through a symbolic link a step put in place of its inputs file', async () => {
     const files = await nextAttemptAfter(() => parent, symlinkSync);
     // The link is dropped, in the background.
-    for (let i = 0; i < 100 && existsSync(files.inputsPath); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(() => readlinkSync(files.inputsPath)).toThrow();
+    await waitFor('the link to be dropped', () => expect(() => readlinkSync(files.inputsPath)).toThrow('ENOENT'));
   });
 
   it('never writes into a file a step hard-linked in place of its inputs file', async () => {
@@ -184,8 +183,7 @@ describe('AttemptFileArea', () => {
       const dead = join(parent, `weft-${namespace()}-${deadPid()}-xyzXYZ`);
       mkdirSync(dead);
       const files = await attempt('{}');
-      for (let i = 0; i < 100 && existsSync(dead); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(existsSync(dead)).toBe(false);
+      await waitFor("the dead process's folder to be swept", () => !existsSync(dead));
       expect(existsSync(files.inputsPath)).toBe(true);
       finish(files);
     });

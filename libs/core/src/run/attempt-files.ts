@@ -49,7 +49,7 @@ const CREATE_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
 /**
  * Rewrites a spare inputs file in place; refuses a symbolic link put in its place. No `O_TRUNC`:
  * ext4 flushes a file truncated to zero and rewritten when it is closed (its `auto_da_alloc`
- * safeguard), which costs 150 µs here; writing from offset 0 and then cutting to length costs 12.
+ * safeguard); writing from offset 0 and then cutting to length does not.
  */
 const REUSE_FLAGS = constants.O_RDWR | constants.O_NOFOLLOW;
 
@@ -61,8 +61,8 @@ const closeAsync = promisify(close);
  * Where step attempts get their `WEFT_INPUTS` / `WEFT_OUTPUTS` files: one private folder (mode 0700)
  * per process, made on first use.
  *
- * Making a file is the costly part on a journaling file system (60–800 µs on ext4 here, against
- * 12 µs to rewrite one), so inputs files are reused: a released attempt's inputs file is rewritten
+ * Making a file is the costly part on a journaling file system (it costs many times a rewrite),
+ * so inputs files are reused: a released attempt's inputs file is rewritten
  * for a later attempt (opened with `O_NOFOLLOW`, and used only while it is still a plain file with
  * one link, so nothing a step did to its copy can redirect the write). An attempt's outputs path is
  * always new. Inputs are written with positional writes, so the descriptor stays at offset 0 and

@@ -24,7 +24,7 @@ export interface LocalDispatcherOptions {
  *
  * 1. Wait for a process slot (a cancel while waiting ends the attempt `cancelled`, never started).
  * 2. Tell the run it started, then check the paths it would use (`spawn_error` if one escapes).
- * 3. Run it through its step type; the slot is freed in `finally`.
+ * 3. Run it through its step type; the slot is freed right after the attempt's end is taken.
  */
 export class LocalDispatcher implements StepDispatcher {
   constructor(private readonly options: LocalDispatcherOptions) {}
@@ -67,7 +67,9 @@ export class LocalDispatcher implements StepDispatcher {
       }
       return { ok: false, reason: 'error', message: `step type '${job.type}' threw: ${(error as Error)?.message ?? String(error)}` };
     } finally {
-      release?.();
+      // The slot is freed once the run has taken the attempt's end (the caller's continuation runs
+      // in this turn's microtasks): an attempt waiting for it starts after this one finished.
+      if (release) setImmediate(release);
     }
   }
 

@@ -1,14 +1,25 @@
+import { performance } from 'node:perf_hooks';
 import { parseCondition } from '../spec/expression/parse-condition';
 import { StepTypeRegistry } from '../step-type/step-type';
 import { Semaphore } from '../schedule/semaphore';
 import { ControlledStepType, ScriptedStepType } from '../testing/fake-step-types';
 import { makeWorkflow } from '../testing/make-workflow';
+import { waitFor } from '../testing/wait-for';
 import type { ExecutionEvent, ExecutionLifeCycle } from './execution-events';
 import { ParallelExecutor, executeWorkflow } from './parallel-executor';
 import type { ExecuteOptions } from './parallel-executor.types';
 
 /** Lets pending promise callbacks run. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Makes the executor's clock (`performance.now()`) the test's: it reads `ms` until set again. */
+function manualClock(ms = 0) {
+  const now = jest.spyOn(performance, 'now').mockImplementation(() => ms);
+  return {
+    set: (to: number) => void (ms = to),
+    restore: () => now.mockRestore(),
+  };
+}
 
 function recorder(): { events: ExecutionEvent[]; lifecycle: ExecutionLifeCycle } {
   const events: ExecutionEvent[] = [];
@@ -323,7 +334,7 @@ describe('ParallelExecutor', () => {
   it('cancels retries waiting for their backoff', async () => {
     const controller = new AbortController();
     const { run, events } = scripted({ a: [] }, { a: { retries: 5, retryDelayMs: 60_000, config: { fail: true } } }, {}, { signal: controller.signal });
-    while (!events.some((e) => e.type === 'attempt.finished')) await flush();
+    await waitFor('the first attempt to fail', () => events.some((e) => e.type === 'attempt.finished'));
     controller.abort();
     expect((await run).steps.a).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
   });
@@ -429,14 +440,26 @@ describe('ParallelExecutor', () => {
     write.mockRestore();
   });
 
-  it('reports speedup as sequential over makespan', async () => {
-    const overrides = Object.fromEntries(['a', 'b', 'c', 'd'].map((id) => [id, { config: { ms: 40 } }]));
-    const report = await scripted({ a: [], b: [], c: [], d: ['a', 'b', 'c'] }, overrides).run;
-    expect(report.sequentialMs).toBeGreaterThanOrEqual(150);
-    // Ideally 2.0 (160 ms of work in 80); a loaded machine fires timers late, so only ask for clearly
-    // more than 1: run one after another, the steps would give 1.0.
-    expect(report.speedup).toBeGreaterThan(1.25);
-    expect(report.speedup).toBeCloseTo(report.sequentialMs / report.makespanMs, 1);
-    expect(report.criticalPath).toHaveLength(2);
+  it('reports speedup as sequential over makespan, from the times its steps took', async () => {
+    // a, b and c start together at 0 and end at 300, 100 and 200; d needs all three, so it starts at
+    // 300 and ends at 400: 700 ms of work in 400 ms.
+    const clock = manualClock();
+    try {
+      const { type, run, events } = controlled({ a: [], b: [], c: [], d: ['a', 'b', 'c'] });
+      await type.waitForStarts(3);
+      for (const [at, id] of [[100, 'b'], [200, 'c'], [300, 'a']] as const) {
+        clock.set(at);
+        type.finish(id);
+        await waitFor(`${id} to finish`, () => events.some((e) => e.type === 'attempt.finished' && e.stepId === id));
+      }
+      await type.waitForStarts(4);
+      clock.set(400);
+      type.finish('d');
+      const report = await run;
+      expect(report).toMatchObject({ makespanMs: 400, sequentialMs: 700, speedup: 1.75, idealSpeedup: 1.75, criticalPath: ['a', 'd'] });
+      expect(Object.values(report.steps).map((step) => step.durationMs)).toEqual([300, 100, 200, 100]);
+    } finally {
+      clock.restore();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { iso } from '../coordinator/step-state';
 import { StepTypeNotFoundError } from '../errors/step-type-not-found.error';
 import { DependencyGraphAnalyzer } from '../graph/dependency-graph-analyzer';
 import type { RunReport } from '../report/run-report.types';
+import { MAX_PARALLEL_LIMIT } from '../spec/max-parallel';
 import type { StepId, Workflow } from '../spec/workflow.types';
 import { DEFAULT_STEP_LIMITS, type StepLimits, type StepOutcome, type StepTypeHandler } from '../step-type/step-type';
 import { CompositeLifeCycle } from './composite.life-cycle';
@@ -58,8 +59,8 @@ export class ParallelExecutor {
     this.#workflow = options.workflow;
     this.#runId = options.runId ?? randomUUID();
     const maxParallel = options.maxParallel ?? options.workflow.maxParallel;
-    if (!Number.isInteger(maxParallel) || maxParallel < 1 || maxParallel > 8) {
-      throw new RangeError(`maxParallel must be an integer from 1 to 8, got ${String(maxParallel)}`);
+    if (!Number.isInteger(maxParallel) || maxParallel < 1 || maxParallel > MAX_PARALLEL_LIMIT) {
+      throw new RangeError(`maxParallel must be an integer from 1 to ${MAX_PARALLEL_LIMIT}, got ${String(maxParallel)}`);
     }
     this.#limits = { ...DEFAULT_STEP_LIMITS, ...options.limits };
     this.#dispatcher =

@@ -49,7 +49,7 @@ export interface ExecuteOptions {
   readonly stepTypes: StepTypeRegistry;
   /** Run id. @default a random UUID */
   readonly runId?: string;
-  /** Overrides `workflow.maxParallel` (1..8). */
+  /** Overrides `workflow.maxParallel` (1..`MAX_PARALLEL_LIMIT`). */
   readonly maxParallel?: number;
   /** Observers of the run's events. */
   readonly lifecycle?: ExecutionLifeCycle | readonly ExecutionLifeCycle[];

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { waitFor } from '../testing/wait-for';
 import { findStepProcesses, killOrphanedStepProcesses } from './process-orphans';
 
 function alive(pid: number): boolean {
@@ -28,14 +29,22 @@ describe('killOrphanedStepProcesses', () => {
     const mine = orphan('run-dead');
     const other = orphan('run-alive');
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const found = findStepProcesses(['run-dead']);
+      // Each group is a shell and its sleeper once both have exec'd with the run's environment.
+      const group = (runId: string) => {
+        const found = findStepProcesses([runId]);
+        return found.length === 2 && found;
+      };
+      const found = await waitFor('both groups to be in the process table', () => group('run-alive') && group('run-dead'));
       expect(found.map((p) => p.pid)).toContain(mine);
-      expect(found.every((p) => p.runId === 'run-dead' && p.pgid === mine)).toBe(true);
-      expect(killOrphanedStepProcesses(['run-dead'])).toContain(mine);
-      for (let i = 0; i < 50 && alive(mine); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(alive(mine)).toBe(false);
-      expect(findStepProcesses(['run-dead'])).toEqual([]);
+      expect(found.map(({ pgid, runId }) => ({ pgid, runId }))).toEqual([
+        { pgid: mine, runId: 'run-dead' },
+        { pgid: mine, runId: 'run-dead' },
+      ]);
+      expect(killOrphanedStepProcesses(['run-dead']).sort()).toEqual(found.map((p) => p.pid).sort());
+      await waitFor('the group of run-dead to be gone', () => {
+        expect(alive(mine)).toBe(false);
+        expect(findStepProcesses(['run-dead'])).toEqual([]);
+      });
       expect(alive(other)).toBe(true);
     } finally {
       for (const pid of [mine, other]) {

@@ -5,9 +5,9 @@ const PROC = '/proc';
 
 /**
  * Step processes that belong to `runIds`, found by the `WEFT_RUN_ID` every step process carries in
- * its environment (SPEC 4): after the process that ran those runs died, its steps' process groups
- * live on. Reads Linux's /proc; elsewhere, or without the right to read another user's
- * environment, it finds nothing. Returns `{ pid, pgid, runId }` for each process found.
+ * its environment (docs/step-types.md): after the process that ran those runs died, its steps'
+ * process groups live on. Reads Linux's /proc; elsewhere, or without the right to read another
+ * user's environment, it finds nothing. Returns `{ pid, pgid, runId }` for each process found.
  */
 export function findStepProcesses(runIds: Iterable<string>, proc = PROC): { pid: number; pgid: number; runId: string }[] {
   const wanted = new Set(runIds);

@@ -10,6 +10,7 @@ import {
 import { MAX_INPUT_ENV_BYTES } from './process-env';
 import { runStepProcess, type ProcessCommand } from './process-runner';
 import { isGone } from '../testing/processes';
+import { waitFor } from '../testing/wait-for';
 
 interface ContextOptions {
   inputs?: Record<string, unknown>;
@@ -54,14 +55,6 @@ const node = (code: string): ProcessCommand => ({ command: process.execPath, arg
 
 function run(command: ProcessCommand, options?: ContextOptions): Promise<StepOutcome> {
   return runStepProcess(command, makeContext(options));
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function readPid(file: string): number {
@@ -183,11 +176,11 @@ describe('runStepProcess', () => {
       const pending = run(sh('sleep 30 & echo $! > "$2"; echo $$ > "$1"; wait', pidFile, childPidFile), {
         signal: controller.signal,
       });
-      await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'));
+      await waitFor('the pid file', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'));
       controller.abort();
       const outcome = await pending;
       expect(outcome).toMatchObject({ ok: false, reason: 'cancelled', signal: 'SIGTERM' });
-      await waitFor(() => isGone(readPid(pidFile)) && isGone(readPid(childPidFile)));
+      await waitFor('the shell and its child to be gone', () => isGone(readPid(pidFile)) && isGone(readPid(childPidFile)));
     });
 
     it('kills a process that ignores SIGTERM after the grace period', async () => {
@@ -198,12 +191,12 @@ describe('runStepProcess', () => {
         signal: controller.signal,
         limits: { killGraceMs: 200 },
       });
-      await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'));
+      await waitFor('the pid file', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'));
       controller.abort();
       const outcome = await pending;
       expect(outcome).toMatchObject({ ok: false, reason: 'cancelled', signal: 'SIGKILL' });
       expect(Date.now() - started).toBeLessThan(10_000);
-      await waitFor(() => isGone(readPid(pidFile)));
+      await waitFor('the shell that ignored SIGTERM to be gone', () => isGone(readPid(pidFile)));
     });
   });
 
@@ -214,7 +207,7 @@ describe('runStepProcess', () => {
       const outcome = await run(sh('sleep 30 & echo $! > "$1"; echo parent done', grandchildPidFile));
       expect(outcome).toMatchObject({ ok: true, exitCode: 0 });
       expect(Date.now() - started).toBeLessThan(10_000);
-      await waitFor(() => isGone(readPid(grandchildPidFile)));
+      await waitFor('the grandchild to be gone', () => isGone(readPid(grandchildPidFile)));
     });
 
     it('does not hang when a process outside the group holds the output pipes', async () => {
@@ -286,8 +279,7 @@ describe('runStepProcess', () => {
       expect(first.inputs.startsWith(tmpdir())).toBe(true);
       expect(dirname(first.inputs)).toBe(dirname(first.outputs));
       // The outputs are removed in the background, right after the outcome.
-      for (let i = 0; i < 100 && existsSync(first.outputs); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(existsSync(first.outputs)).toBe(false);
+      await waitFor('the outputs file to be removed', () => !existsSync(first.outputs));
       const second = (await run(script, { inputs: { n: 2 } })).outputs as Record<string, string>;
       expect(second.inputs).toBe(first.inputs);
       expect(second.outputs).not.toBe(first.outputs);

@@ -30,7 +30,7 @@ type ProcessEnd =
   | { readonly kind: 'spawn_error'; readonly message: string };
 
 /**
- * Runs one step attempt as a child process, following the step process contract (SPEC §4).
+ * Runs one step attempt as a child process, following the step process contract (docs/step-types.md).
  * Shared by every built-in step type.
  *
  * 1. Nothing is spawned when `context.signal` is already aborted (`reason: 'cancelled'`).

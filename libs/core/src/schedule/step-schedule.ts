@@ -18,7 +18,7 @@ export interface WorkUnit {
 
 /** Limits of one run. */
 export interface ScheduleLimits {
-  /** Units running at once, 1..8. */
+  /** Units running at once, from 1 to `MAX_PARALLEL_LIMIT`. */
   readonly maxParallel: number;
   /** Named sub-limits. */
   readonly pools?: Readonly<Record<string, number>>;

@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { hasControlCharacter } from './control-characters';
 import { describeValue } from './describe-value';
 import { parseDuration } from './duration';
+import { MAX_PARALLEL_LIMIT } from './max-parallel';
 
-/** Highest `maxParallel` a workflow may ask for. */
-export const MAX_PARALLEL_LIMIT = 8;
-/** `maxParallel` when the document does not set it. */
-export const DEFAULT_MAX_PARALLEL = 4;
+export { DEFAULT_MAX_PARALLEL, MAX_PARALLEL_LIMIT } from './max-parallel';
+
 /** Largest `limits.memoryMb` (1 TiB). */
 export const MAX_MEMORY_MB = 1_048_576;
 /** Largest `limits.cpuSeconds` (a week). */

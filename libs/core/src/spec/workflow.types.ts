@@ -7,7 +7,7 @@ export type StepId = string;
 export interface Workflow {
   /** The workflow's name (`name:`, else the file name without extension). */
   readonly name: string;
-  /** Steps running at once in one run, 1..8. @default 4 */
+  /** Steps running at once in one run, from 1 to `MAX_PARALLEL_LIMIT`. @default 4 */
   readonly maxParallel: number;
   /** Named sub-limits, each 1..maxParallel. */
   readonly pools: Readonly<Record<string, number>>;

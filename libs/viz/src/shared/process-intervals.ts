@@ -1,4 +1,4 @@
-import type { StepStatus } from '@weft/core';
+import type { StepStatus } from '@weft/core/browser';
 import type { RunState } from '../state/run-state.types.js';
 
 /** One process drawn on the timeline: times in ms since the run started. */

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { RunReport, WorkflowPlan } from '@weft/core';
+import type { RunReport, WorkflowPlan } from '@weft/core/browser';
 import type { RunState } from '../state/run-state.types.js';
 import { initialRunState } from '../state/reduce-run-events.js';
 import { runStateFromReport } from '../state/run-state-from-report.js';

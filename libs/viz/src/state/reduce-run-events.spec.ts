@@ -1,7 +1,7 @@
-import type { ExecutionEvent } from '@weft/core';
+import type { ExecutionEvent } from '@weft/core/browser';
 import { initialRunState, reduceAll, reduceRunEvents } from './reduce-run-events';
 import { applyPlan, runStateFromReport } from './run-state-from-report';
-import { eventsUntil, failuresRun, seedDemoRun, simulateRun, wideFanOutRun } from '../fixtures';
+import { eventsUntil, failuresRun, runFixture, seedDemoRun, wideFanOutRun } from '../fixtures';
 
 const at = (ms: number) => new Date(Date.parse('2026-11-26T10:00:00.000Z') + ms).toISOString();
 const started = (): ExecutionEvent => ({
@@ -133,7 +133,7 @@ describe('runStateFromReport', () => {
   });
 
   it('agrees with the event stream on every step status', () => {
-    const run = simulateRun({ name: 'x', maxParallel: 2, steps: [{ id: 'a' }, { id: 'b', needs: ['a'], fail: true }, { id: 'c', needs: ['b'] }] });
+    const run = runFixture({ name: 'x', maxParallel: 2, steps: [{ id: 'a' }, { id: 'b', needs: ['a'], fail: true }, { id: 'c', needs: ['b'] }] });
     const fromEvents = reduceAll(run.events);
     const fromReport = runStateFromReport(run.report, run.plan);
     for (const id of ['a', 'b', 'c']) expect(fromReport.steps[id]!.status).toBe(fromEvents.steps[id]!.status);

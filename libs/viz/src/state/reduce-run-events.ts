@@ -7,7 +7,7 @@ import type {
   StepFinishedEvent,
   StepLogEvent,
   StepStartedEvent,
-} from '@weft/core';
+} from '@weft/core/browser';
 import type { AttemptState, RunState, StepState } from './run-state.types.js';
 import { mergeReport } from './run-state-from-report.js';
 

@@ -1,4 +1,4 @@
-import type { RunReport, StepReport, WorkflowPlan } from '@weft/core';
+import type { RunReport, StepReport, WorkflowPlan } from '@weft/core/browser';
 import { initialRunState } from './reduce-run-events.js';
 import type { AttemptState, RunState, StepState } from './run-state.types.js';
 

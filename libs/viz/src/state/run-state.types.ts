@@ -1,4 +1,4 @@
-import type { RunReport, RunStatus, StepReason, StepStatus } from '@weft/core';
+import type { RunReport, RunStatus, StepReason, StepStatus } from '@weft/core/browser';
 
 /** A step id, as in the workflow document. */
 export type StepId = string;

@@ -1,5 +1,5 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
-import type { ExecutionEvent } from '@weft/core';
+import type { ExecutionEvent } from '@weft/core/browser';
 import type { RunState } from './run-state.types.js';
 import { initialRunState, reduceRunEvents } from './reduce-run-events.js';
 import { SseParser } from './sse-parser.js';

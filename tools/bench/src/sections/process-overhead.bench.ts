@@ -21,7 +21,7 @@ const CASES: readonly Case[] = [
   { type: 'node', config: { code: '0' }, command: process.execPath, args: ['-e', '0', '--'] },
 ];
 
-/** The variables a step process gets from its parent (SPEC §4); the bare spawn gets the same. */
+/** The variables a step process gets from its parent (docs/step-types.md); the bare spawn gets the same. */
 const STEP_ENV: Record<string, string> = Object.fromEntries(
   ['PATH', 'HOME', 'LANG'].filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]!]),
 );

@@ -1,6 +1,6 @@
 import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
 import { curveBumpX, line } from 'd3';
-import type { StepReason, StepStatus } from '@weft/core';
+import type { StepReason, StepStatus } from '@weft/core/browser';
 import type { RunState } from '../../state/run-state.types.js';
 import { formatDuration, reasonText } from '../../shared/format.js';
 

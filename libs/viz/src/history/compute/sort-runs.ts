@@ -1,4 +1,4 @@
-import type { RunStatus } from '@weft/core';
+import type { RunStatus } from '@weft/core/browser';
 
 /** One past run. A `RunReport` is one; so is a history summary without the steps. */
 export interface HistoryRun {

@@ -1,13 +1,13 @@
 import { scaleBand, scaleLinear } from 'd3';
+import { CycleDetectedError, MAX_PARALLEL_LIMIT, computeSpeedup as speedupFigures, indexGraph, type IndexedGraph, type StepId } from '@weft/core/browser';
 import type { RunState } from '../../state/run-state.types.js';
-import { longestPath } from '../../shared/critical-path.js';
 import { formatDuration, formatSpeedup } from '../../shared/format.js';
-import { simulateListSchedule, type ScheduleTask } from './list-schedule.js';
+import { replayMakespans, type ScheduleTask } from './replay-schedule.js';
 
 export interface SpeedupOptions {
   /** @default 480 */
   readonly width?: number;
-  /** The "what if maxParallel = N" range. @default 8 */
+  /** The "what if maxParallel = N" range. @default MAX_PARALLEL_LIMIT */
   readonly maxWhatIf?: number;
 }
 
@@ -80,6 +80,13 @@ export function scheduleTasksFromState(state: RunState): ScheduleTask[] {
   });
 }
 
+/** The run's dependency graph, numbered as the engine numbers it. */
+function graphOf(state: RunState): IndexedGraph {
+  const dependencies = new Map<StepId, StepId[]>();
+  for (const [from, to] of state.edges) (dependencies.get(to) ?? dependencies.set(to, []).get(to)!).push(from);
+  return indexGraph(state.order, (i) => dependencies.get(state.order[i]!) ?? []);
+}
+
 /** Step duration so far: its measured duration, or the time it has been running. */
 function durationSoFar(state: RunState, id: string, now: number): number {
   const s = state.steps[id];
@@ -92,7 +99,7 @@ function durationSoFar(state: RunState, id: string, now: number): number {
 /**
  * The speedup panel: measured speedup (the report's when finished, a running estimate while live),
  * sequential vs parallel time, the ideal speedup, efficiency = speedup / maxParallel, and what-if
- * estimates for maxParallel = 1..8 made by replaying the list schedule on this run's durations. Pure.
+ * estimates for maxParallel = 1..8 made by replaying this run's durations on the engine's scheduler. Pure.
  */
 export function computeSpeedup(state: RunState, now: number, options: SpeedupOptions = {}): SpeedupView {
   const width = Math.max(260, options.width ?? 480);
@@ -100,13 +107,14 @@ export function computeSpeedup(state: RunState, now: number, options: SpeedupOpt
   const report = !live ? state.report : null;
   const end = live ? now : (state.endMs ?? state.lastEventMs ?? now);
   const makespanMs = report?.makespanMs ?? (state.startMs !== null ? Math.max(0, end - state.startMs) : 0);
-  const sequentialMs =
-    report?.sequentialMs ?? state.order.reduce((sum, id) => sum + durationSoFar(state, id, now), 0);
-  const cp = longestPath(state.order, state.edges, (id) => durationSoFar(state, id, now));
-  const criticalPathMs = cp.reduce((sum, id) => sum + durationSoFar(state, id, now), 0);
-  const speedup = report?.speedup ?? (makespanMs > 0 && sequentialMs > 0 ? sequentialMs / makespanMs : null);
-  const idealSpeedup =
-    report?.idealSpeedup ?? (criticalPathMs > 0 && sequentialMs > 0 ? sequentialMs / criticalPathMs : null);
+  // The engine's speedup math, on each step's duration so far; a finished run has its report's figures.
+  const soFar: Record<StepId, number> = {};
+  for (const id of state.order) soFar[id] = durationSoFar(state, id, now);
+  const figures = speedupFigures(graphOf(state), soFar, makespanMs);
+  const sequentialMs = report?.sequentialMs ?? figures.sequentialMs;
+  const criticalPathMs = figures.criticalPathMs;
+  const speedup = report?.speedup ?? (makespanMs > 0 && sequentialMs > 0 ? figures.speedup : null);
+  const idealSpeedup = report?.idealSpeedup ?? (criticalPathMs > 0 && sequentialMs > 0 ? figures.idealSpeedup : null);
   const maxParallel = Math.max(1, state.maxParallel);
   const efficiency = speedup === null ? null : speedup / maxParallel;
 
@@ -142,7 +150,7 @@ export function computeSpeedup(state: RunState, now: number, options: SpeedupOpt
   const whatIfTop = 70 + 3 * (barHeight + 8) + 40;
   const chartHeight = 90;
   const whatIfBaseline = whatIfTop + chartHeight;
-  const whatIfRaw = live ? [] : estimateWhatIf(state, options.maxWhatIf ?? 8);
+  const whatIfRaw = live ? [] : estimateWhatIf(state, options.maxWhatIf ?? MAX_PARALLEL_LIMIT);
   const band = scaleBand<number>()
     .domain(whatIfRaw.map((w) => w.maxParallel))
     .range([barX, width - 20])
@@ -182,14 +190,24 @@ export function computeSpeedup(state: RunState, now: number, options: SpeedupOpt
   };
 }
 
-/** Replays the run's own steps under maxParallel = 1..`upTo`. Empty when nothing ran. */
-export function estimateWhatIf(state: RunState, upTo = 8): WhatIfEstimate[] {
+/**
+ * Replays the run's own steps under maxParallel = 1..`upTo` on the engine's coordinator. Empty when
+ * nothing ran, or on a dependency cycle (no run has one).
+ */
+export function estimateWhatIf(state: RunState, upTo = MAX_PARALLEL_LIMIT): WhatIfEstimate[] {
   const tasks = scheduleTasksFromState(state);
   if (!tasks.some((t) => t.durations.length > 0)) return [];
-  const base = simulateListSchedule(tasks, 1).makespanMs;
-  return Array.from({ length: Math.max(1, upTo) }, (_, i) => {
-    const n = i + 1;
-    const makespanMs = n === 1 ? base : simulateListSchedule(tasks, n).makespanMs;
+  const slots = Array.from({ length: Math.max(1, upTo) }, (_, i) => i + 1);
+  let makespans: number[];
+  try {
+    makespans = replayMakespans(tasks, slots);
+  } catch (error) {
+    if (error instanceof CycleDetectedError) return [];
+    throw error;
+  }
+  const base = makespans[0]!;
+  return slots.map((n, i) => {
+    const makespanMs = makespans[i]!;
     return { maxParallel: n, makespanMs, speedup: makespanMs > 0 ? base / makespanMs : 1, current: n === state.maxParallel };
   });
 }

@@ -1,5 +1,5 @@
 import { area, curveStepAfter, line, scaleLinear } from 'd3';
-import type { StepStatus } from '@weft/core';
+import type { StepStatus } from '@weft/core/browser';
 import type { RunState } from '../../state/run-state.types.js';
 import { concurrencySteps, processIntervals } from '../../shared/process-intervals.js';
 import { formatDuration, formatTick } from '../../shared/format.js';
