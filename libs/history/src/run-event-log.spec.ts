@@ -157,6 +157,25 @@ describe.each(TEST_DATABASE_KINDS)('the run event log on %s', (kind) => {
     expect(await store.getStepLog('run-a', 'a')).toEqual({ status: 'succeeded', log: 'hello\n' });
   });
 
+  it("projects attempt.started on the step's row: a running step reports the attempts started so far", async () => {
+    await store.startRun({ runId: 'run-r', workflow: 'log', maxParallel: 1, steps: [{ id: 'a', type: 'shell' }] });
+    const started = (attempt: number, item: number | null = null): AttemptStartedEvent => ({
+      type: 'attempt.started',
+      runId: 'run-r',
+      stepId: 'a',
+      attempt,
+      item,
+      lane: 0,
+      timestamp: at(10 * attempt),
+      running: 1,
+    });
+    await store.recordAttempt(started(1));
+    expect((await store.getReport('run-r'))!.steps.a.attempts).toBe(1);
+    await store.recordAttempt(started(2));
+    await store.recordAttempt(started(1, 3)); // a foreach item's first attempt never lowers the count
+    expect((await store.getReport('run-r'))!.steps.a.attempts).toBe(2);
+  });
+
   it('numbers the events of runs recorded at the same time each from 1, without gaps', async () => {
     const runs = Array.from({ length: 8 }, (_, i) => `run-${i}`);
     const published = await Promise.all(runs.map((runId) => record(store, oneStepRun(runId))));

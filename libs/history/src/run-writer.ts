@@ -124,9 +124,20 @@ export class RunWriter {
     );
   }
 
-  /** Logs `attempt.started` or `attempt.finished` (no table holds attempts); returns its sequence number. */
+  /**
+   * Logs `attempt.started` or `attempt.finished` (no table holds attempts; a step's row counts the
+   * attempts started so far, so a running step reports them); returns its sequence number.
+   */
   recordAttempt(event: AttemptStartedEvent | AttemptFinishedEvent): Promise<number> {
-    return this.#record(event);
+    if (event.type === 'attempt.finished') return this.#record(event);
+    return this.#record(event, (manager) =>
+      manager
+        .createQueryBuilder()
+        .update(StepRunEntity)
+        .set({ attempts: event.attempt })
+        .where('run_id = :runId AND step_id = :stepId AND attempts < :attempt', { runId: event.runId, stepId: event.stepId, attempt: event.attempt })
+        .execute(),
+    );
   }
 
   /**
