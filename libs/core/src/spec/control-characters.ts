@@ -6,3 +6,17 @@ export function hasControlCharacter(text: string): boolean {
   }
   return false;
 }
+
+/**
+ * `text` with each C0 or C1 control character and DEL written as `\xHH`: a parser's message that
+ * quotes the document can then be printed on a terminal without the document's escape sequences.
+ */
+export function escapeControlCharacters(text: string): string {
+  if (!hasControlCharacter(text)) return text;
+  let out = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, '0')}` : char;
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { formatIssue, type ValidationIssue } from '../errors/workflow-validation.error';
 import { StepTypeRegistry } from '../step-type/step-type';
+import { hasControlCharacter } from './control-characters';
 import { type ParseWorkflowOptions, parseWorkflow } from './parse-workflow';
 import { fakeRegistry, fakeStepType } from './testing/fake-step-type';
 import type { Workflow } from './workflow.types';
@@ -213,6 +214,12 @@ describe('parseWorkflow', () => {
       expect(found[0]).toMatchObject({ path: '', line: 4, column: 1 });
       expect(found[0].message).toMatch(/^invalid YAML: /);
       expect(found[0].message).not.toMatch(/\n| {4}at /);
+    });
+
+    it('escapes the control characters a parser message quotes from the document', () => {
+      const found = issues('name: x\nsteps: |\u001b[31mred\u0007\n');
+      expect(found.map((issue) => issue.message)).toEqual([expect.stringContaining('|\\x1b[31mred\\x07')]);
+      expect(hasControlCharacter(found[0].message)).toBe(false);
     });
 
     it('reports a JSON syntax error with its position', () => {

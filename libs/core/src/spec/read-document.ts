@@ -5,6 +5,7 @@ import { jsonDepthExceeded, MAX_DOCUMENT_DEPTH, valueDepthExceeded, yamlDepthExc
 import { findJsonSyntaxError, jsonPositions, scanJson } from './scan-json';
 import { type PositionNode, SourceMap, type SourcePosition } from './source-map';
 import { yamlDuplicateKeys, yamlPositions } from './yaml-nodes';
+import { escapeControlCharacters } from './control-characters';
 
 /** The text formats a workflow is written in. */
 export type WorkflowFormat = 'yaml' | 'json';
@@ -139,7 +140,7 @@ function readYaml(text: string): Read {
     }
     return { value, positions, issues: [] };
   } catch (error) {
-    return { value: undefined, positions, issues: [{ path: '', message: `invalid YAML: ${(error as Error).message}` }] };
+    return { value: undefined, positions, issues: [{ path: '', message: `invalid YAML: ${firstLine((error as Error).message)}` }] };
   }
 }
 
@@ -148,8 +149,9 @@ const byPosition = (a: ValidationIssue, b: ValidationIssue): number => (a.line ?
 /** Longest parser message kept: parsers quote whole tokens, which can be megabytes of garbage. */
 const MAX_MESSAGE_LENGTH = 200;
 
+/** A parser's message as one printable line (it may quote the document), capped. */
 function firstLine(message: string): string {
-  const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const line = escapeControlCharacters(message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
   return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH)}…` : line;
 }
 
