@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { WeftExceptionFilter } from './common/weft-exception.filter.js';
@@ -50,7 +50,8 @@ export function configureWeftApp(app: INestApplication, options: ConfigureWeftAp
   const express = app as NestExpressApplication;
   const limit = bodyLimitOf(options.bodyLimit ?? '1mb');
   const policy = createRequestPolicy({ allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins, apiToken: options.apiToken });
-  express.use(sameOriginMiddleware(policy));
+  const security = new Logger('Security');
+  express.use(sameOriginMiddleware(policy, (refused) => security.warn({ msg: 'request refused', ...refused })));
   express.useBodyParser('json', { type: [...JSON_TYPES], limit });
   express.useBodyParser('text', { type: [...YAML_TYPES], limit });
   express.disable('x-powered-by');

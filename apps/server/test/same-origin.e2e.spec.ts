@@ -89,6 +89,17 @@ describe('Weft server same-origin defaults', () => {
     }
     const dashboard = await send(port, { path: '/', headers: { host: 'rebind.attacker.example' } });
     expect(dashboard.status).toBe(421);
+    // The operator sees each refusal, and why, in the log.
+    const refusals = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request refused"'))
+      .map((line) => JSON.parse(line));
+    expect(refusals.filter((entry) => entry.status === 421).map((entry) => [entry.method, entry.path])).toEqual([
+      ...Array(4).fill(['GET', '/api/workflows']),
+      ['GET', '/'],
+    ]);
+    expect(refusals[0].error).toContain('rebind.attacker.example');
   });
 
   it('answers loopback names, IP literals, WEFT_ALLOWED_HOSTS names and a request without Host', async () => {

@@ -4,11 +4,22 @@ import { decideRequest, type RequestPolicy } from './request-policy.js';
 /** An Express-style middleware with Node's own request and response types. */
 export type NodeMiddleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 
+/** A request the policy refused, as it is reported (to the log). */
+export interface RefusedRequest {
+  readonly status: number;
+  /** Why, as the client was told. */
+  readonly error: string;
+  readonly method: string;
+  /** The request target, capped at 200 characters. */
+  readonly path: string;
+}
+
 /**
  * Applies {@link decideRequest}: sets its headers, answers preflights and refusals itself, and
- * passes the rest on. Install it before the body parsers so a refused body is never read.
+ * passes the rest on; each refusal is reported to `onRefused`. Install it before the body parsers
+ * so a refused body is never read.
  */
-export function sameOriginMiddleware(policy: RequestPolicy): NodeMiddleware {
+export function sameOriginMiddleware(policy: RequestPolicy, onRefused?: (refused: RefusedRequest) => void): NodeMiddleware {
   return (request, response, next) => {
     const decision = decideRequest(request, policy);
     for (const [name, value] of Object.entries(decision.headers)) {
@@ -21,6 +32,8 @@ export function sameOriginMiddleware(policy: RequestPolicy): NodeMiddleware {
       response.end();
       return;
     }
+    const target = request.url ?? '';
+    onRefused?.({ status: decision.status, error: decision.error, method: request.method ?? '', path: target.length > 200 ? `${target.slice(0, 200)}…` : target });
     const body = JSON.stringify({ statusCode: decision.status, error: decision.error });
     response.statusCode = decision.status;
     response.setHeader('Content-Type', 'application/json; charset=utf-8');
