@@ -1,1 +1,1 @@
-export { StepType, type StepTypeOptions } from './step-type.decorator.js';
+export { STEP_TYPE_METADATA, StepType, type StepTypeOptions } from './step-type.decorator.js';

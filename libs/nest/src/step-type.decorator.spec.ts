@@ -1,27 +1,29 @@
 import 'reflect-metadata';
-import { Injectable, Module } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
-import { StepType } from './step-type.decorator.js';
+import { Injectable } from '@nestjs/common';
+import { STEP_TYPE_METADATA, StepType } from './step-type.decorator.js';
 
 @StepType({ name: 'echo' })
 class EchoStep {
   readonly name = 'echo';
 }
 
+@StepType()
+class PlainStep {}
+
 @Injectable()
 class Unmarked {}
 
-@Module({ imports: [DiscoveryModule], providers: [EchoStep, Unmarked] })
-class FixtureModule {}
-
 describe('StepType', () => {
-  it('marks a provider so DiscoveryService finds it with its options, and only it', async () => {
-    const app = await Test.createTestingModule({ imports: [FixtureModule] }).compile();
-    const discovery = app.get(DiscoveryService);
-    const found = discovery.getProviders({ metadataKey: StepType.KEY });
-    expect(found.map((wrapper) => wrapper.metatype)).toEqual([EchoStep]);
-    expect(discovery.getMetadataByDecorator(StepType as never, found[0])).toEqual({ name: 'echo' });
-    await app.close();
+  it('marks a class with its options under a fixed key that every copy of @weft/nest shares', () => {
+    expect(StepType.KEY).toBe('weft:step-type');
+    expect(STEP_TYPE_METADATA).toBe('weft:step-type');
+    expect(Reflect.getMetadata('weft:step-type', EchoStep)).toEqual({ name: 'echo' });
+    expect(Reflect.getMetadata('weft:step-type', PlainStep)).toEqual({});
+    expect(Reflect.hasMetadata('weft:step-type', Unmarked)).toBe(false);
+  });
+
+  it('makes the class an injectable provider', () => {
+    expect(Reflect.getMetadata('__injectable__', EchoStep)).toBe(true);
+    expect(Reflect.getMetadata('__injectable__', PlainStep)).toBe(true);
   });
 });

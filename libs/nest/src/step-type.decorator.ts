@@ -1,5 +1,4 @@
-import { applyDecorators, Injectable } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
 
 /** Options of {@link StepType}. */
 export interface StepTypeOptions {
@@ -7,7 +6,12 @@ export interface StepTypeOptions {
   readonly name?: string;
 }
 
-const discoverable = DiscoveryService.createDecorator<StepTypeOptions>();
+/**
+ * The metadata key `@StepType()` sets on a class. It is a fixed string, not a per-package random
+ * key, so that an app that ends up with two copies of `@weft/nest` (a plugin built against another
+ * one) still finds every plugin's step types.
+ */
+export const STEP_TYPE_METADATA = 'weft:step-type';
 
 /**
  * Marks a provider as a Weft step type. The class implements `StepTypeHandler` from `@weft/core`
@@ -15,9 +19,9 @@ const discoverable = DiscoveryService.createDecorator<StepTypeOptions>();
  * For example `@StepType({ name: 'http' }) export class HttpStepType implements StepTypeHandler {…}`.
  */
 export const StepType = Object.assign(
-  (options: StepTypeOptions = {}): ClassDecorator => applyDecorators(Injectable(), discoverable(options)),
+  (options: StepTypeOptions = {}): ClassDecorator => applyDecorators(Injectable(), SetMetadata(STEP_TYPE_METADATA, options)),
   {
-    /** Metadata key for `DiscoveryService.getProviders({ metadataKey: StepType.KEY })`. */
-    KEY: discoverable.KEY,
+    /** The metadata key ({@link STEP_TYPE_METADATA}): `Reflect.getMetadata(StepType.KEY, SomeClass)` reads a step type's options. */
+    KEY: STEP_TYPE_METADATA,
   },
 );

@@ -41,7 +41,13 @@ export class StepTypesLoader implements OnModuleInit {
 
   #discover(): StepTypeRegistry {
     const registry = new StepTypeRegistry();
-    for (const wrapper of this.discovery.getProviders({ metadataKey: StepType.KEY })) {
+    // Every provider whose class carries the key, whichever copy of @weft/nest marked it.
+    const marked = this.discovery.getProviders().filter((wrapper) => {
+      // A value or factory provider's class is its instance's; a class provider's is its metatype.
+      const target: unknown = !wrapper.metatype || wrapper.inject ? (wrapper.instance as object | undefined)?.constructor : wrapper.metatype;
+      return typeof target === 'function' && Reflect.hasMetadata(StepType.KEY, target);
+    });
+    for (const wrapper of marked) {
       const instance: unknown = wrapper.instance;
       const where = `provider ${String(wrapper.name)}`;
       if (!wrapper.isDependencyTreeStatic() || instance === undefined) {
