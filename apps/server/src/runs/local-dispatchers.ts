@@ -34,6 +34,6 @@ export class LocalDispatchers {
 
   /** Kills the step processes of `runIds` that a dead server left on this machine. Returns the pids. */
   reclaim(runIds: Iterable<string>): number[] {
-    return this.for({ sourcePath: '' }).reclaim(runIds);
+    return LocalDispatcher.reclaim(runIds);
   }
 }

@@ -77,7 +77,7 @@ export class LocalDispatcher implements StepDispatcher {
    * Kills (SIGKILL) the step processes of `runIds` that a dead process left running on this
    * machine, found by their `WEFT_RUN_ID`, before those runs are resumed or closed. Returns the pids.
    */
-  reclaim(runIds: Iterable<string>): number[] {
+  static reclaim(runIds: Iterable<string>): number[] {
     return killOrphanedStepProcesses(runIds);
   }
 }
