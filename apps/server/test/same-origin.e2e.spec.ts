@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { tempDir } from './e2e-helpers.js';
+import { tempDir, waitFor } from './e2e-helpers.js';
 import { buildServer, parseEventStream, send as sendRequest, startServerProcess, type HttpAnswer, type RawRequest, type ServerProcess } from './server-process.js';
 
 /**
@@ -89,13 +89,16 @@ describe('Weft server same-origin defaults', () => {
     }
     const dashboard = await send(port, { path: '/', headers: { host: 'rebind.attacker.example' } });
     expect(dashboard.status).toBe(421);
-    // The operator sees each refusal, and why, in the log.
-    const refusals = server
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('"msg":"request refused"'))
-      .map((line) => JSON.parse(line));
-    expect(refusals.filter((entry) => entry.status === 421).map((entry) => [entry.method, entry.path])).toEqual([
+    // The operator sees each refusal, and why, in the log (the child's output arrives on its own time).
+    const refusalsOf = (status: number) =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"request refused"'))
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.status === status);
+    const refusals = await waitFor('five 421 refusals in the log', () => refusalsOf(421).length >= 5 && refusalsOf(421));
+    expect(refusals.map((entry) => [entry.method, entry.path])).toEqual([
       ...Array(4).fill(['GET', '/api/workflows']),
       ['GET', '/'],
     ]);
