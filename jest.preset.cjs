@@ -12,6 +12,7 @@ module.exports = {
     '^@weft/core/browser$': path.join(__dirname, 'libs/core/src/browser.ts'),
     '^@weft/step-types$': path.join(__dirname, 'libs/step-types/src/index.ts'),
     '^@weft/history$': path.join(__dirname, 'libs/history/src/index.ts'),
+    '^@weft/queue$': path.join(__dirname, 'libs/queue/src/index.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   coverageDirectory: 'coverage',

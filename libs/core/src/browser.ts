@@ -9,6 +9,7 @@ export * from './errors/cycle-detected.error';
 // spec: the workflow as data, and `if:` conditions
 export type * from './spec/workflow.types';
 export * from './spec/max-parallel';
+export * from './spec/worker-label';
 export type * from './spec/expression/expression.types';
 export type { ReferenceScope } from './spec/references';
 export * from './spec/expression/condition-syntax.error';

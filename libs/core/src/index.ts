@@ -10,6 +10,7 @@ export * from './errors/cycle-detected.error';
 // spec: parsing and validation
 export * from './spec/workflow.types';
 export * from './spec/max-parallel';
+export * from './spec/worker-label';
 export * from './spec/expression/expression.types';
 export * from './spec/expression/condition-syntax.error';
 export * from './spec/expression/condition-evaluation.error';

@@ -39,6 +39,7 @@ function report(runId: string, status: RunReport['status'], retryOf: string | nu
         message: null,
         lane: 0,
         reused: false,
+        worker: null,
       },
     },
   };

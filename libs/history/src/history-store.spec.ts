@@ -34,7 +34,7 @@ function stepStarted(runId: string, stepId: string, startMs: number, lane = 0, r
 }
 
 function attemptStarted(runId: string, stepId: string, startMs: number, running: number): AttemptStartedEvent {
-  return { type: 'attempt.started', runId, stepId, attempt: 1, item: null, lane: 0, timestamp: at(startMs), running };
+  return { type: 'attempt.started', runId, stepId, attempt: 1, item: null, lane: 0, worker: null, timestamp: at(startMs), running };
 }
 
 /** The successful end of an attempt that ran from `startMs` to `endMs`; `running` counts the processes left. */
@@ -46,6 +46,7 @@ function attemptFinished(runId: string, stepId: string, [startMs, endMs]: [numbe
     attempt: 1,
     item: null,
     lane: 0,
+    worker: null,
     startedAt: at(startMs),
     durationMs: endMs - startMs,
     ok: true,
@@ -75,6 +76,7 @@ function result(startMs: number, endMs: number, overrides: Partial<StepReport> =
     message: null,
     lane: 0,
     reused: false,
+    worker: null,
     ...overrides,
   };
 }

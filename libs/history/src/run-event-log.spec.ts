@@ -33,6 +33,7 @@ function stepResult(overrides: Partial<StepReport> = {}): StepReport {
     message: null,
     lane: 0,
     reused: false,
+    worker: null,
     ...overrides,
   };
 }
@@ -70,7 +71,7 @@ function oneStepRun(runId: string): ExecutionEvent[] {
     steps: [{ id: 'a', type: 'shell', needs: [] }],
   };
   const stepStarted: StepStartedEvent = { type: 'step.started', runId, stepId: 'a', lane: 0, timestamp: at(10), running: 1 };
-  const attemptStarted: AttemptStartedEvent = { type: 'attempt.started', runId, stepId: 'a', attempt: 1, item: null, lane: 0, timestamp: at(10), running: 1 };
+  const attemptStarted: AttemptStartedEvent = { type: 'attempt.started', runId, stepId: 'a', attempt: 1, item: null, lane: 0, worker: null, timestamp: at(10), running: 1 };
   const log: StepLogEvent = { type: 'step.log', runId, stepId: 'a', item: null, chunk: 'hello\n', timestamp: at(15), running: 1 };
   const attemptFinished: AttemptFinishedEvent = {
     type: 'attempt.finished',
@@ -79,6 +80,7 @@ function oneStepRun(runId: string): ExecutionEvent[] {
     attempt: 1,
     item: null,
     lane: 0,
+    worker: null,
     startedAt: at(10),
     durationMs: 10,
     ok: true,
@@ -166,6 +168,7 @@ describe.each(TEST_DATABASE_KINDS)('the run event log on %s', (kind) => {
       attempt,
       item,
       lane: 0,
+      worker: null,
       timestamp: at(10 * attempt),
       running: 1,
     });
@@ -174,6 +177,35 @@ describe.each(TEST_DATABASE_KINDS)('the run event log on %s', (kind) => {
     await store.recordAttempt(started(2));
     await store.recordAttempt(started(1, 3)); // a foreach item's first attempt never lowers the count
     expect((await store.getReport('run-r'))!.steps.a.attempts).toBe(2);
+  });
+
+  it("projects the worker of the last attempt on the step's row, and step.finished's worker over it", async () => {
+    await store.startRun({ runId: 'run-w', workflow: 'log', maxParallel: 1, steps: [{ id: 'a', type: 'shell' }] });
+    const started = (attempt: number, worker: string | null): AttemptStartedEvent => ({
+      type: 'attempt.started',
+      runId: 'run-w',
+      stepId: 'a',
+      attempt,
+      item: null,
+      lane: 0,
+      worker,
+      timestamp: at(10 * attempt),
+      running: 1,
+    });
+    const stepRow = async () => (await store.reader.getReport('run-w'))!.steps.a;
+    expect(await stepRow()).toMatchObject({ attempts: 0, worker: null });
+    await store.writer.recordAttempt(started(1, 'w1'));
+    expect(await stepRow()).toMatchObject({ attempts: 1, worker: 'w1' });
+    await store.writer.recordAttempt(started(2, 'w2'));
+    expect(await stepRow()).toMatchObject({ attempts: 2, worker: 'w2' });
+    // An older attempt.started recorded late never lowers the count.
+    await store.writer.recordAttempt(started(1, 'w1'));
+    expect((await stepRow()).attempts).toBe(2);
+
+    const result = stepResult({ attempts: 2, worker: 'w3' });
+    await store.writer.recordStepFinished({ type: 'step.finished', runId: 'run-w', stepId: 'a', result, log: '', hash: 'h-a', timestamp: at(30), running: 0 });
+    expect(await stepRow()).toMatchObject({ status: 'succeeded', attempts: 2, worker: 'w3' });
+    expect(await stepRow()).toEqual(result);
   });
 
   it('numbers the events of runs recorded at the same time each from 1, without gaps', async () => {

@@ -136,6 +136,7 @@ describe.each(TEST_DATABASE_KINDS)('RunOwnership on %s', (kind) => {
       attempt,
       item: null,
       lane: 0,
+      worker: null,
       timestamp: '2026-12-02T10:00:00.000Z',
       running: 1,
     });
@@ -154,7 +155,7 @@ describe.each(TEST_DATABASE_KINDS)('RunOwnership on %s', (kind) => {
 
   it('closes one running run as interrupted, and leaves a finished one alone', async () => {
     await start('r1');
-    await store.recordAttempt({ type: 'attempt.started', runId: 'r1', stepId: 's', attempt: 1, item: null, lane: 0, timestamp: '2026-12-02T10:00:00.000Z', running: 1 });
+    await store.recordAttempt({ type: 'attempt.started', runId: 'r1', stepId: 's', attempt: 1, item: null, lane: 0, worker: null, timestamp: '2026-12-02T10:00:00.000Z', running: 1 });
     const closed = await store.interruptRun('r1');
     expect(closed).toMatchObject({ seq: 2, event: { type: 'run.finished', status: 'interrupted' } });
     expect((await store.getRun('r1'))!.status).toBe('interrupted');

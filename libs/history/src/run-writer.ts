@@ -126,7 +126,8 @@ export class RunWriter {
 
   /**
    * Logs `attempt.started` or `attempt.finished` (no table holds attempts; a step's row counts the
-   * attempts started so far, so a running step reports them); returns its sequence number.
+   * attempts started so far and names the worker of the last, so a running step reports them);
+   * returns its sequence number.
    */
   recordAttempt(event: AttemptStartedEvent | AttemptFinishedEvent): Promise<number> {
     if (event.type === 'attempt.finished') return this.#record(event);
@@ -134,8 +135,8 @@ export class RunWriter {
       manager
         .createQueryBuilder()
         .update(StepRunEntity)
-        .set({ attempts: event.attempt })
-        .where('run_id = :runId AND step_id = :stepId AND attempts < :attempt', { runId: event.runId, stepId: event.stepId, attempt: event.attempt })
+        .set({ attempts: () => 'CASE WHEN attempts < :attempt THEN :attempt ELSE attempts END', worker: event.worker ?? null })
+        .where('run_id = :runId AND step_id = :stepId', { runId: event.runId, stepId: event.stepId, attempt: event.attempt })
         .execute(),
     );
   }

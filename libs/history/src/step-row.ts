@@ -29,6 +29,7 @@ const REPORT_COLUMNS = {
   lane: true,
   runningAtStart: true,
   reused: true,
+  worker: true,
   hash: true,
 } satisfies FindOptionsSelect<StepRunEntity>;
 
@@ -55,6 +56,7 @@ export function stepColumns(result: StepReport): Partial<StepRunEntity> {
     items: result.items ?? null,
     lane: result.lane,
     reused: result.reused,
+    worker: result.worker ?? null,
   };
 }
 
@@ -73,6 +75,7 @@ export function toStepReport(step: StepRunEntity): StepReport {
     message: step.message,
     lane: step.lane,
     reused: Boolean(step.reused),
+    worker: step.worker ?? null,
     ...(step.items ? { items: step.items as ItemReport[] } : {}),
   };
 }

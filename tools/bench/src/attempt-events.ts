@@ -21,6 +21,7 @@ export function attemptEvent(runId: string, index: number, origin = ORIGIN): Att
     attempt: 1,
     item: null,
     lane: 0,
+    worker: null,
     timestamp: at(index),
   };
   if (index % 2 === 0) return { type: 'attempt.started', ...base, running: 1 };

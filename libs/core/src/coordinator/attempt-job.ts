@@ -40,5 +40,7 @@ export function attemptJob(
     timeoutMs: def.timeoutMs ?? null,
     logHeader: step.units.length > 1 || unit.attempt > 1 ? logHeader(unit) : null,
     ...(def.resourceLimits ? { resourceLimits: def.resourceLimits } : {}),
+    priority: unit.priority,
+    runsOn: def.runsOn ?? null,
   };
 }

@@ -19,12 +19,14 @@ export interface AttemptState {
   timedOut: boolean;
   /** Its running timeout timer, or null. */
   timer: string | null;
+  /** The worker running it, or null when it runs right here (or did not start). */
+  worker: string | null;
 }
 
 /** An attempt just dispatched on `lane`. */
 export function newAttempt(unit: WorkUnit, lane: number, step: StepState): AttemptState {
   const item = step.units[unit.item ?? 0];
-  return { id: attemptId(unit), unit, lane, step, item, started: false, startedAt: 0, aborted: false, timedOut: false, timer: null };
+  return { id: attemptId(unit), unit, lane, step, item, started: false, startedAt: 0, aborted: false, timedOut: false, timer: null, worker: null };
 }
 
 /** `step`, or `step[item]` for a `foreach` item. */

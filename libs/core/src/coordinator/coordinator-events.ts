@@ -28,7 +28,12 @@ export function runStartedEvent(head: EventHead, workflow: Workflow, maxParallel
     workflow: workflow.name,
     maxParallel,
     plan,
-    steps: [...steps.all()].map((step) => ({ id: step.def.id, type: step.def.type, needs: steps.dependencies(step).map((d) => d.def.id) })),
+    steps: [...steps.all()].map((step) => ({
+      id: step.def.id,
+      type: step.def.type,
+      needs: steps.dependencies(step).map((d) => d.def.id),
+      runsOn: step.def.runsOn ?? null,
+    })),
   };
 }
 
@@ -50,6 +55,7 @@ export function attemptFinishedEvent(
     attempt: unit.attempt,
     item: unit.item,
     lane,
+    worker: attempt.worker,
     startedAt: iso(startedAt),
     durationMs: Math.round(at.ms - startedAt),
     ok: outcome.ok,

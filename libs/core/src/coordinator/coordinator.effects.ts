@@ -39,12 +39,21 @@ export interface AttemptJob {
   readonly logHeader: string | null;
   /** The step's OS limits (`limits:`). */
   readonly resourceLimits?: ResourceLimits;
+  /** The step's remaining critical path (its schedule priority): higher goes first, across runs too. */
+  readonly priority: number;
+  /** The worker label the step asks for (`runsOn`), or null for any worker. */
+  readonly runsOn: string | null;
 }
 
 /** Run an attempt: acquire a process slot, then send `attempt.started`, then `attempt.finished`. */
 export interface DispatchEffect {
   readonly type: 'dispatch';
   readonly job: AttemptJob;
+  /**
+   * The attempt already started before the run was resumed (see `resume`'s `reattach`): find it
+   * where it runs and wait for its end; do not start it again.
+   */
+  readonly reattach?: boolean;
 }
 
 /** Abort a dispatched attempt's signal with `reason`. */

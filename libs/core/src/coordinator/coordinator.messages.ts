@@ -27,6 +27,11 @@ export interface ResumeMessage extends MessageBase {
   readonly events: readonly ExecutionEvent[];
   /** Cancel the run as it resumes (the user asked for it while its server was lost). */
   readonly cancelled?: boolean;
+  /**
+   * The attempts that were running may still be running (on workers that outlive a server): each
+   * stays open and is dispatched again with `reattach: true` instead of ending `server_lost`.
+   */
+  readonly reattach?: boolean;
 }
 
 /** A dispatched attempt got its process slot and is starting now. */
@@ -34,6 +39,8 @@ export interface AttemptStartedMessage extends MessageBase {
   readonly type: 'attempt.started';
   /** The `job.id` of the dispatch effect. */
   readonly attempt: string;
+  /** The id of the worker that runs it, or null (or absent) when it runs right here. */
+  readonly worker?: string | null;
 }
 
 /**

@@ -170,6 +170,7 @@ describe('RunCoordinator', () => {
               config: { args: ['${steps.a.outputs.mode}'], run: 'echo ${steps.a.outputs.mode}' },
               resourceLimits: { cpuSeconds: 5 },
               timeoutMs: 2500,
+              runsOn: 'gpu',
             },
           },
           fields: { env: { REGION: 'eu' }, rootDir: '/srv/flows/demo' },
@@ -194,6 +195,8 @@ describe('RunCoordinator', () => {
         timeoutMs: 2500,
         logHeader: null,
         resourceLimits: { cpuSeconds: 5 },
+        priority: 1,
+        runsOn: 'gpu',
       });
       expect(JSON.parse(JSON.stringify(h.jobs[1]))).toEqual(h.jobs[1]);
     });

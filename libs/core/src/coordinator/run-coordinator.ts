@@ -6,7 +6,7 @@ import { StepSchedule, type WorkUnit } from '../schedule/step-schedule';
 import { DEFAULT_STEP_LIMITS, type StepLimits } from '../step-type/step-type';
 import { attemptJob } from './attempt-job';
 import { newAttempt, reportedOutcome, retryDelayMs, unitName, type AttemptState } from './attempt-state';
-import type { CoordinatorEffect } from './coordinator.effects';
+import type { AttemptJob, CoordinatorEffect } from './coordinator.effects';
 import type { AttemptOutcome, CoordinatorMessage } from './coordinator.messages';
 import { attemptFinishedEvent, eventHead, runStartedEvent, stepFinishedEvent, type EventHead } from './coordinator-events';
 import { decideStep } from './decide-step';
@@ -19,6 +19,9 @@ type ResumeMessageEvents = Parameters<typeof readRunLog>[0];
 
 const NO_CODE_FIELDS = {};
 const LOST: AttemptOutcome = { ok: false, reason: 'server_lost', message: 'the server running it was lost' };
+
+/** How often a unit is dispatched again after its worker was lost; the next loss fails it. */
+export const MAX_WORKER_LOST_REDISPATCHES = 3;
 
 /**
  * Decides a run: a synchronous state machine that takes messages and returns effects. It reads no
@@ -58,6 +61,8 @@ export class RunCoordinator {
   readonly #limits: StepLimits;
   /** The logged events of a resumed run, or null. */
   #log: RunLog | null = null;
+  /** A resumed run's open attempts may still run where they were sent: re-attach to them. */
+  #reattach = false;
 
   constructor(options: RunCoordinatorOptions) {
     this.#options = options;
@@ -97,9 +102,9 @@ export class RunCoordinator {
       case 'start':
         return this.#start(message.cancelled === true);
       case 'resume':
-        return this.#resume(message.events, message.cancelled === true);
+        return this.#resume(message.events, message.cancelled === true, message.reattach === true);
       case 'attempt.started':
-        return this.#attemptStarted(message.attempt);
+        return this.#attemptStarted(message.attempt, message.worker ?? null);
       case 'attempt.finished':
         return this.#attemptFinished(message.attempt, message.outcome);
       case 'retry.due':
@@ -124,13 +129,14 @@ export class RunCoordinator {
   }
 
   /** Phase 1 for a run another coordinator began: restore what its log says, then go on. */
-  #resume(events: ResumeMessageEvents, cancelled: boolean): void {
+  #resume(events: ResumeMessageEvents, cancelled: boolean, reattach: boolean): void {
     const log = readRunLog(events);
     if (!log.runStarted) return this.#start(cancelled);
     if (this.#started) throw new Error(`run ${this.#options.runId} was already started`);
     if (log.finished) throw new Error(`run ${this.#options.runId} already finished: there is nothing to resume`);
     this.#started = true;
     this.#log = log;
+    this.#reattach = reattach;
     this.#report.runStarted(log.runStarted);
     this.#report.notePeak(log.peak);
     for (const event of log.stepStarted.values()) {
@@ -196,25 +202,29 @@ export class RunCoordinator {
     const started = this.#log?.stepStarted.get(step.def.id);
     if (!started || step.def.foreach !== undefined) return undefined;
     const { runId, timestamp, running, stepId, lane } = started;
-    const open = { type: 'attempt.started' as const, runId, timestamp, running, stepId, attempt: 1, item: null, lane };
-    return { attempts: 1, lost: 0, firstStartedAt: Date.parse(timestamp), open, last: null };
+    const open = { type: 'attempt.started' as const, runId, timestamp, running, stepId, attempt: 1, item: null, lane, worker: null };
+    return { attempts: 1, lost: 0, workerLost: 0, firstStartedAt: Date.parse(timestamp), open, last: null };
   }
 
   /**
    * Puts a unit of a resumed run back where its log left it: ended, waiting for a retry, or (its
-   * attempt was running when the server was lost) queued as a new attempt after a `server_lost` one.
+   * attempt was running when the server was lost) re-attached to that attempt where the dispatcher
+   * can, else queued as a new attempt after a `server_lost` one.
    */
   #resumeUnit(step: StepState, item: UnitState, work: WorkUnit, logged: UnitLog): void {
     step.status = 'running';
     item.attempts = logged.attempts;
     item.lost = logged.lost;
+    item.workerLost = logged.workerLost;
     item.startedAt = logged.firstStartedAt;
     const last = logged.last;
     if (last) {
       item.exitCode = last.exitCode;
       item.signal = last.signal;
     }
-    if (logged.open) {
+    if (logged.open && this.#reattach) {
+      this.#reattachUnit(step, item, { ...work, attempt: logged.open.attempt }, logged.open);
+    } else if (logged.open) {
       const { attempt, lane, timestamp } = logged.open;
       const lost = newAttempt({ ...work, attempt }, lane, step);
       lost.started = true;
@@ -236,32 +246,62 @@ export class RunCoordinator {
     }
   }
 
+  /**
+   * An attempt of a resumed run that was running: it holds its lane again and is dispatched with
+   * `reattach` (no new attempt events); its timeout counts from when it started.
+   */
+  #reattachUnit(step: StepState, item: UnitState, unit: WorkUnit, open: UnitLog['open'] & object): void {
+    const lane = this.#schedule.hold(unit, open.lane);
+    const attempt = newAttempt(unit, lane, step);
+    attempt.started = true;
+    attempt.startedAt = Date.parse(open.timestamp);
+    attempt.worker = open.worker ?? null;
+    this.#attempts.set(attempt.id, attempt);
+    this.#running++;
+    item.status = 'running';
+    item.worker = attempt.worker;
+    step.worker = attempt.worker;
+    if (step.def.timeoutMs !== undefined) {
+      const left = Math.max(0, attempt.startedAt + step.def.timeoutMs - this.#at.ms);
+      attempt.timer = `timeout:${attempt.id}`;
+      this.#effects.push({ type: 'timer.start', timer: attempt.timer, delayMs: left, message: { type: 'attempt.timeout', attempt: attempt.id } });
+    }
+    this.#effects.push({ type: 'dispatch', job: this.#job(attempt), reattach: true });
+  }
+
   // Phase 3.
   #pump(): void {
     if (this.#cancelledBy) return;
     for (let next = this.#schedule.next(); next; next = this.#schedule.next()) {
       const attempt = newAttempt(next.unit, next.lane, this.#steps.get(next.unit.stepId));
       this.#attempts.set(attempt.id, attempt);
-      const { step, item, unit, lane } = attempt;
-      const scope = this.#steps.scope(item.index === null ? undefined : { item: item.value, index: item.index });
-      const type = this.#options.stepTypes?.get(step.def.type) ?? NO_CODE_FIELDS;
-      const job = attemptJob(this.#options.runId, this.#options.workflow, step, unit, lane, scope, type, this.#limits);
-      this.#effects.push({ type: 'dispatch', job });
+      this.#effects.push({ type: 'dispatch', job: this.#job(attempt) });
     }
   }
 
+  /** The attempt as plain JSON, resolved against the run so far. */
+  #job(attempt: AttemptState): AttemptJob {
+    const { step, item, unit, lane } = attempt;
+    const scope = this.#steps.scope(item.index === null ? undefined : { item: item.value, index: item.index });
+    const type = this.#options.stepTypes?.get(step.def.type) ?? NO_CODE_FIELDS;
+    return attemptJob(this.#options.runId, this.#options.workflow, step, unit, lane, scope, type, this.#limits);
+  }
+
   // Phase 4. One that starts after a cancel was aborted with it: the driver sees its signal.
-  #attemptStarted(id: string): void {
+  #attemptStarted(id: string, worker: string | null): void {
     const attempt = this.#attempts.get(id);
     if (!attempt || attempt.started) return;
     const { step, item, unit, lane } = attempt;
     attempt.started = true;
     attempt.startedAt = this.#at.ms;
+    attempt.worker = worker;
     this.#running++;
     this.#report.notePeak(this.#running);
     item.status = 'running';
     item.attempts = unit.attempt;
     item.startedAt ??= this.#at.ms;
+    item.worker = worker;
+    step.worker = worker;
     const { runId, timestamp, running } = this.#head();
     if (step.startedAt === null) {
       step.startedAt = this.#at.ms;
@@ -269,7 +309,7 @@ export class RunCoordinator {
       step.status = 'running';
       this.#emit({ type: 'step.started', runId, timestamp, running, stepId: unit.stepId, lane });
     }
-    this.#emit({ type: 'attempt.started', runId, timestamp, running, stepId: unit.stepId, attempt: unit.attempt, item: unit.item, lane });
+    this.#emit({ type: 'attempt.started', runId, timestamp, running, stepId: unit.stepId, attempt: unit.attempt, item: unit.item, lane, worker });
     if (step.def.timeoutMs !== undefined) {
       attempt.timer = `timeout:${id}`;
       this.#effects.push({ type: 'timer.start', timer: attempt.timer, delayMs: step.def.timeoutMs, message: { type: 'attempt.timeout', attempt: id } });
@@ -287,8 +327,31 @@ export class RunCoordinator {
     const attempt = this.#attempts.get(id);
     if (!attempt) return;
     this.#release(attempt);
-    this.#settleAttempt(attempt, reportedOutcome(outcome, attempt.timedOut, attempt.step.def));
+    if (outcome.reason === 'worker_lost' && this.#cancelledBy) {
+      this.#settleAttempt(attempt, { ...outcome, reason: 'cancelled', message: `${outcome.message ?? 'its worker was lost'} after the run was cancelled` });
+    } else if (outcome.reason === 'worker_lost' && attempt.started && !attempt.aborted) {
+      this.#workerLost(attempt, outcome);
+    } else {
+      this.#settleAttempt(attempt, reportedOutcome(outcome, attempt.timedOut, attempt.step.def));
+    }
     this.#pump();
+  }
+
+  /**
+   * The worker running an attempt was lost: its unit runs again as a new attempt, not counted
+   * against `retries`, up to {@link MAX_WORKER_LOST_REDISPATCHES} times; the next loss fails it.
+   */
+  #workerLost(attempt: AttemptState, outcome: AttemptOutcome): void {
+    const { item, unit } = attempt;
+    item.workerLost++;
+    if (item.workerLost > MAX_WORKER_LOST_REDISPATCHES) {
+      const message = `${outcome.message ?? 'its worker was lost'}; the worker running it was lost ${item.workerLost} times, so it is not dispatched again (check the workers' logs and their link to Redis)`;
+      return this.#settleAttempt(attempt, { ...outcome, message });
+    }
+    this.#emit(attemptFinishedEvent(this.#head(), this.#at, attempt, outcome, 0));
+    item.status = 'pending';
+    item.lost++;
+    this.#schedule.enqueue({ ...unit, attempt: unit.attempt + 1 });
   }
 
   /** Forgets an attempt and frees its timer, its process count and its slot. */
@@ -302,7 +365,7 @@ export class RunCoordinator {
   /** Retries the unit after its backoff, or settles it. An attempt that never started has no events. */
   #settleAttempt(attempt: AttemptState, outcome: AttemptOutcome): void {
     const { step, item, unit } = attempt;
-    const retryable = !outcome.ok && outcome.reason !== 'cancelled' && !this.#cancelledBy;
+    const retryable = !outcome.ok && outcome.reason !== 'cancelled' && outcome.reason !== 'worker_lost' && !this.#cancelledBy;
     const retryInMs = retryable ? retryDelayMs(step.def, unit.attempt - item.lost) : null;
     if (attempt.started) this.#emit(attemptFinishedEvent(this.#head(), this.#at, attempt, outcome, retryInMs));
     item.exitCode = outcome.exitCode ?? null;
@@ -411,6 +474,7 @@ export class RunCoordinator {
   #emit(event: ExecutionEvent): void {
     if (event.type === 'run.started') this.#report.runStarted(event);
     else if (event.type === 'step.started') this.#report.stepStarted(event);
+    else if (event.type === 'attempt.started') this.#report.attemptStarted(event);
     else if (event.type === 'attempt.finished') this.#report.attemptFinished(event);
     else if (event.type === 'step.finished') this.#report.stepFinished(event);
     this.#effects.push({ type: 'emit', event });

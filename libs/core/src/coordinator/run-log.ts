@@ -13,8 +13,10 @@ import { unitName } from './attempt-state';
 export interface UnitLog {
   /** The highest attempt number that started. */
   attempts: number;
-  /** Attempts that ended `server_lost`. */
+  /** Attempts that ended `server_lost` or `worker_lost` (not counted against `retries`). */
   lost: number;
+  /** Attempts that ended `worker_lost`. */
+  workerLost: number;
   /** When its first attempt started (epoch ms), or null. */
   firstStartedAt: number | null;
   /** An attempt that started and has no `attempt.finished`: it was running when its server was lost. */
@@ -50,7 +52,7 @@ export function readRunLog(events: readonly ExecutionEvent[]): RunLog {
   const unitOf = (event: AttemptStartedEvent | AttemptFinishedEvent): UnitLog => {
     const name = unitName(event);
     let unit = units.get(name);
-    if (!unit) units.set(name, (unit = { attempts: 0, lost: 0, firstStartedAt: null, open: null, last: null }));
+    if (!unit) units.set(name, (unit = { attempts: 0, lost: 0, workerLost: 0, firstStartedAt: null, open: null, last: null }));
     return unit;
   };
   for (const event of events) {
@@ -72,7 +74,8 @@ export function readRunLog(events: readonly ExecutionEvent[]): RunLog {
       case 'attempt.finished': {
         const unit = unitOf(event);
         if (unit.open?.attempt === event.attempt) unit.open = null;
-        if (event.reason === 'server_lost') unit.lost++;
+        if (event.reason === 'server_lost' || event.reason === 'worker_lost') unit.lost++;
+        if (event.reason === 'worker_lost') unit.workerLost++;
         unit.last = event;
         attemptsFinished.push(event);
         break;

@@ -11,8 +11,12 @@ export interface UnitState {
   status: StepStatus;
   /** Attempts made so far. */
   attempts: number;
-  /** Attempts that ended `server_lost`: they do not count against `retries`. */
+  /** Attempts that ended `server_lost` or `worker_lost`: they do not count against `retries`. */
   lost: number;
+  /** Attempts that ended `worker_lost` (after the cap, the unit fails). */
+  workerLost: number;
+  /** The worker of its last attempt that started, or null. */
+  worker: string | null;
   startedAt: number | null;
   finishedAt: number | null;
   exitCode: number | null;
@@ -42,6 +46,8 @@ export interface StepState {
   startedAt: number | null;
   /** Lane of its first process. */
   lane: number | null;
+  /** The worker of its last attempt that started, or null. */
+  worker: string | null;
 }
 
 /** A fresh unit. */
@@ -52,6 +58,8 @@ export function newUnit(index: number | null, value: unknown): UnitState {
     status: 'pending',
     attempts: 0,
     lost: 0,
+    workerLost: 0,
+    worker: null,
     startedAt: null,
     finishedAt: null,
     exitCode: null,
@@ -64,7 +72,7 @@ export function newUnit(index: number | null, value: unknown): UnitState {
 
 /** A step that waits for `remainingDeps` dependencies. */
 export function newStep(def: StepDefinition, num: number, remainingDeps: number): StepState {
-  return { def, num, status: 'pending', examined: false, remainingDeps, units: [], open: 0, hash: null, startedAt: null, lane: null };
+  return { def, num, status: 'pending', examined: false, remainingDeps, units: [], open: 0, hash: null, startedAt: null, lane: null, worker: null };
 }
 
 /** Ends a unit with the outcome of its last attempt. */
@@ -128,6 +136,7 @@ export function stepReport(
     message: message ?? decisive?.message ?? null,
     lane: state.lane,
     reused,
+    worker: state.worker,
     ...(state.def.foreach !== undefined ? { items: units.map(itemReport) } : {}),
   };
 }
@@ -144,5 +153,6 @@ function itemReport(unit: UnitState): ItemReport {
     attempts: unit.attempts,
     outputs: unit.outputs,
     reason: unit.reason,
+    worker: unit.worker,
   };
 }

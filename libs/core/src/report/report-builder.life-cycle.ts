@@ -2,6 +2,7 @@ import type { IndexedGraph } from '../graph/indexed-graph';
 import type { StepId } from '../spec/workflow.types';
 import type {
   AttemptFinishedEvent,
+  AttemptStartedEvent,
   ExecutionLifeCycle,
   RunStartedEvent,
   StepFinishedEvent,
@@ -23,6 +24,7 @@ const PENDING: StepReport = {
   message: null,
   lane: null,
   reused: false,
+  worker: null,
 };
 
 /**
@@ -51,6 +53,10 @@ export class ReportBuilder implements ExecutionLifeCycle {
   stepStarted(event: StepStartedEvent): void {
     this.#steps[event.stepId] = { ...this.#steps[event.stepId], status: 'running', startedAt: event.timestamp, lane: event.lane };
     this.#peak = Math.max(this.#peak, event.running);
+  }
+
+  attemptStarted(event: AttemptStartedEvent): void {
+    this.#steps[event.stepId] = { ...this.#steps[event.stepId], worker: event.worker ?? null };
   }
 
   attemptFinished(event: AttemptFinishedEvent): void {

@@ -20,6 +20,8 @@ export interface ItemReport {
   readonly attempts: number;
   readonly outputs: Record<string, unknown> | null;
   readonly reason: StepReason | null;
+  /** The worker that ran its last attempt, or null (on the server itself, or never started). */
+  readonly worker?: string | null;
 }
 
 /** One step in a run report. */
@@ -42,6 +44,11 @@ export interface StepReport {
   readonly lane: number | null;
   /** True when retry-from-failure reused an earlier run's outputs instead of running it. */
   readonly reused: boolean;
+  /**
+   * The worker that ran its last attempt (for a `foreach` step, the last item attempt that
+   * started), or null: it ran on the server (or CLI) itself, or never ran.
+   */
+  readonly worker: string | null;
   /** Per-item results of a `foreach` step. */
   readonly items?: ItemReport[];
 }

@@ -20,8 +20,8 @@ export interface RunStartedEvent extends EventBase {
   readonly workflow: string;
   readonly maxParallel: number;
   readonly plan: WorkflowPlan;
-  /** Step ids in declaration order with their type. */
-  readonly steps: readonly { readonly id: StepId; readonly type: string; readonly needs: readonly StepId[] }[];
+  /** Step ids in declaration order with their type, dependencies and worker label (`runsOn`, or null). */
+  readonly steps: readonly { readonly id: StepId; readonly type: string; readonly needs: readonly StepId[]; readonly runsOn?: string | null }[];
 }
 
 /** A step's first process started (once per step). */
@@ -40,6 +40,8 @@ export interface AttemptStartedEvent extends EventBase {
   /** `foreach` item index, or null. */
   readonly item: number | null;
   readonly lane: number;
+  /** The id of the worker running it, or null when it runs on the server (or CLI) itself. */
+  readonly worker: string | null;
 }
 
 /** One process of a step ended. */
@@ -49,6 +51,8 @@ export interface AttemptFinishedEvent extends EventBase {
   readonly attempt: number;
   readonly item: number | null;
   readonly lane: number;
+  /** The id of the worker that ran it, or null when it ran on the server (or CLI) itself. */
+  readonly worker: string | null;
   readonly startedAt: string;
   readonly durationMs: number;
   readonly ok: boolean;

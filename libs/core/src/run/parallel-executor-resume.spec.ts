@@ -118,6 +118,8 @@ describe('LocalDispatcher', () => {
     limits: { maxLogBytes: 1024, maxOutputBytes: 1024, killGraceMs: 10 },
     timeoutMs: null,
     logHeader: null,
+    priority: 1,
+    runsOn: null,
   });
   const io = (signal = new AbortController().signal) => {
     const calls: string[] = [];

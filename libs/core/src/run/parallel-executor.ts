@@ -104,7 +104,8 @@ export class ParallelExecutor {
     try {
       const cancelled = signal?.aborted === true;
       const resume = this.#options.resume;
-      this.#send(resume ? { type: 'resume', at: now(), events: resume, cancelled } : { type: 'start', at: now(), cancelled });
+      const reattach = this.#dispatcher.reattaches === true;
+      this.#send(resume ? { type: 'resume', at: now(), events: resume, cancelled, reattach } : { type: 'start', at: now(), cancelled });
       return await finished;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -137,7 +138,7 @@ export class ParallelExecutor {
       case 'emit':
         return this.#emit(effect.event);
       case 'dispatch': {
-        const attempt = this.#runAttempt(effect.job);
+        const attempt = this.#runAttempt(effect.job, effect.reattach === true);
         this.#inFlight.add(attempt);
         void attempt.finally(() => this.#inFlight.delete(attempt));
         return;
@@ -173,18 +174,19 @@ export class ParallelExecutor {
   }
 
   // Phase 3: one attempt.
-  async #runAttempt(job: AttemptJob): Promise<void> {
+  async #runAttempt(job: AttemptJob, reattach: boolean): Promise<void> {
     const signal = this.#controller(job.id).signal;
     // What a step type streams is its log unless it returns one (the process runner returns both).
     const streamed = new ProcessLogBuffer(this.#limits.maxLogBytes);
-    let started = false;
+    let started = reattach;
     const io = {
       signal,
-      started: () => {
+      reattach,
+      started: (worker?: string | null) => {
         if (started) return;
         started = true;
         if (job.logHeader) this.#log(job.stepId).write(job.logHeader);
-        this.#send({ type: 'attempt.started', attempt: job.id, at: now() });
+        this.#send({ type: 'attempt.started', attempt: job.id, at: now(), worker: worker ?? null });
       },
       log: (chunk: string) => {
         if (this.#released === null) return;

@@ -24,10 +24,16 @@ export interface AttemptIO {
   /** Aborted on timeout, cancel or failFast: stop the attempt and resolve promptly. */
   readonly signal: AbortSignal;
   /**
-   * Call once, when the attempt got what it runs on (a process slot, a worker) and starts now; an
-   * attempt that resolves without calling it never started (no attempt events).
+   * Call once, when the attempt got what it runs on (a process slot, a worker) and starts now, with
+   * the id of the worker running it (omit it when it runs in this process's children); an attempt
+   * that resolves without calling it never started (no attempt events).
    */
-  started(): void;
+  started(worker?: string | null): void;
+  /**
+   * The attempt started before this process took the run over (see {@link StepDispatcher.reattaches}):
+   * find it where it runs and wait for its end instead of starting it.
+   */
+  readonly reattach?: boolean;
   /** Streams a chunk of the attempt's log. */
   log(chunk: string): void;
 }
@@ -39,6 +45,11 @@ export interface AttemptIO {
  */
 export interface StepDispatcher {
   dispatch(job: AttemptJob, io: AttemptIO): Promise<StepOutcome>;
+  /**
+   * Its attempts outlive the process that dispatched them (they run on workers): a resumed run
+   * re-attaches to the attempts that were running instead of starting them again. @default false
+   */
+  readonly reattaches?: boolean;
 }
 
 /** Options of one run. */

@@ -94,6 +94,19 @@ export class StepSchedule {
     return { unit: found, lane: this.#freeLanes.pop()! };
   }
 
+  /**
+   * Gives a unit that is already running (a resumed run re-attaching to it) its slot back: `lane`
+   * when it is free, else the lowest free lane, which it returns. Limits are not checked: it runs.
+   */
+  hold(unit: WorkUnit, lane: number): number {
+    this.#running++;
+    this.#peak = Math.max(this.#peak, this.#running);
+    if (unit.pool !== undefined) this.#poolRunning.set(unit.pool, (this.#poolRunning.get(unit.pool) ?? 0) + 1);
+    const at = this.#freeLanes.indexOf(lane);
+    if (at >= 0) return this.#freeLanes.splice(at, 1)[0];
+    return this.#freeLanes.pop() ?? lane;
+  }
+
   /** Frees the slot and lane of a unit that ended. */
   release(unit: WorkUnit, lane: number): void {
     this.#running--;

@@ -636,10 +636,24 @@ describe('parseWorkflow', () => {
     });
   });
 
+  describe('runsOn', () => {
+    it('keeps a worker label on the step', () => {
+      const result = parse(yaml('steps:', '  - id: a', '    type: fake', '    runsOn: gpu-2.large'));
+      expect(result.ok && result.workflow.steps[0].runsOn).toBe('gpu-2.large');
+    });
+
+    it('refuses what is not a worker label, saying what one is', () => {
+      expect(report(yaml('steps:', '  - id: a', '    type: fake', '    runsOn: "gpu:1"', '  - id: b', '    type: fake', '    runsOn: 3'))).toEqual([
+        "4:13 steps[0].runsOn: expected a worker label of letters, digits, '.', '_' and '-' (at most 64), like gpu, got \"gpu:1\"",
+        '7:13 steps[1].runsOn: expected a worker label, like gpu, got 3',
+      ]);
+    });
+  });
+
   describe('type-specific fields', () => {
     it('names an unknown field, suggests the closest and lists the allowed ones', () => {
       expect(report(yaml('steps:', '  - id: a', '    type: fake', '    scirpt: ./x.py'))).toEqual([
-        "4:5 steps[0].scirpt: unknown field 'scirpt' for a step of type 'fake'; did you mean 'script'?; allowed fields: id, type, needs, inputs, if, foreach, timeout, retries, retryDelay, continueOnError, pool, env, limits, run, script",
+        "4:5 steps[0].scirpt: unknown field 'scirpt' for a step of type 'fake'; did you mean 'script'?; allowed fields: id, type, needs, inputs, if, foreach, timeout, retries, retryDelay, continueOnError, pool, runsOn, env, limits, run, script",
       ]);
     });
 
@@ -685,7 +699,7 @@ describe('parseWorkflow', () => {
           stepTypes: fakeRegistry(piped),
         }),
       ).toEqual([
-        "2:33 steps[0].extra: unknown field 'extra' for a step of type 'piped'; allowed fields: id, type, needs, inputs, if, foreach, timeout, retries, retryDelay, continueOnError, pool, env, limits",
+        "2:33 steps[0].extra: unknown field 'extra' for a step of type 'piped'; allowed fields: id, type, needs, inputs, if, foreach, timeout, retries, retryDelay, continueOnError, pool, runsOn, env, limits",
       ]);
     });
 

@@ -141,6 +141,7 @@ export function validateStep(
     retryDelayMs: field('retryDelay') ?? DEFAULT_RETRY_DELAY_MS,
     continueOnError: field('continueOnError') ?? false,
     ...optional('pool', pool),
+    ...optional('runsOn', field('runsOn')),
     ...optional('resourceLimits', field('limits')),
     env,
     config,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORKER_LABEL_PATTERN } from './worker-label';
 import { hasControlCharacter } from './control-characters';
 import { describeValue } from './describe-value';
 import { parseDuration } from './duration';
@@ -122,6 +123,9 @@ export const stepFields = {
   retryDelay: duration,
   continueOnError: z.boolean(expected('expected true or false')),
   pool: z.string(expected('expected the name of a pool')),
+  runsOn: z
+    .string(expected('expected a worker label, like gpu'))
+    .regex(WORKER_LABEL_PATTERN, expected("expected a worker label of letters, digits, '.', '_' and '-' (at most 64), like gpu")),
   env: envMap,
   limits: z.strictObject(
     {

@@ -56,6 +56,11 @@ export interface StepDefinition {
   readonly continueOnError: boolean;
   /** Name of a pool in `Workflow.pools`. */
   readonly pool?: string;
+  /**
+   * A worker label: on a queue, the step runs only on workers started with it (`--label`). The
+   * local dispatcher (the CLI, a server without a queue) runs it like any other step.
+   */
+  readonly runsOn?: string;
   /** OS limits on each of the step's processes (`limits:`), where the OS allows. */
   readonly resourceLimits?: ResourceLimits;
   /** Raw step environment; values may hold references. */

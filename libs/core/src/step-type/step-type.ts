@@ -13,6 +13,7 @@ export type FailureReason =
   | 'invalid_foreach' // `foreach` did not resolve to an array
   | 'condition_error' // `if` could not be evaluated
   | 'server_lost' // the server running the attempt was lost; a new attempt runs in its place
+  | 'worker_lost' // the worker running the attempt was lost; a new attempt runs in its place (3 times at most)
   | 'error'; // the step type threw
 
 /** Caps and grace periods a step attempt runs under. */

@@ -22,6 +22,8 @@ export interface HarnessSetup {
   readonly estimates?: Readonly<Record<StepId, number>>;
   /** Send `attempt.started` as soon as an attempt is dispatched, as a driver with free slots does. @default true */
   readonly autoStart?: boolean;
+  /** The worker id `autoStart` says each attempt started on. @default null (this process) */
+  readonly worker?: string | null;
 }
 
 /**
@@ -33,6 +35,7 @@ export class CoordinatorHarness {
   /** Every effect so far, in the order a driver performs them. */
   readonly effects: CoordinatorEffect[] = [];
   readonly #autoStart: boolean;
+  readonly #worker: string | null;
   readonly #timers = new Map<string, { due: number; message: TimerMessage }>();
   readonly #messagesSent: CoordinatorMessage[] = [];
   #at = T0;
@@ -42,6 +45,7 @@ export class CoordinatorHarness {
     const analysis = new DependencyGraphAnalyzer().analyze(workflow, setup.estimates);
     this.coordinator = new RunCoordinator({ runId: 'run-1', workflow, analysis, ...setup.options });
     this.#autoStart = setup.autoStart ?? true;
+    this.#worker = setup.worker ?? null;
   }
 
   /** Sends one message at the current time; returns the effects it caused (nested ones included). */
@@ -56,13 +60,13 @@ export class CoordinatorHarness {
   }
 
   /** Resumes the run from the logged events of another coordinator's run. */
-  resume(events: readonly ExecutionEvent[], cancelled = false): CoordinatorEffect[] {
-    return this.send({ type: 'resume', events, cancelled });
+  resume(events: readonly ExecutionEvent[], cancelled = false, reattach = false): CoordinatorEffect[] {
+    return this.send({ type: 'resume', events, cancelled, reattach });
   }
 
-  /** The attempt got its process slot. */
-  started(attempt: string): CoordinatorEffect[] {
-    return this.send({ type: 'attempt.started', attempt });
+  /** The attempt got its process slot (on `worker`, when given). */
+  started(attempt: string, worker?: string | null): CoordinatorEffect[] {
+    return this.send({ type: 'attempt.started', attempt, worker });
   }
 
   /** Ends an attempt; the default outcome is a success with no outputs. */
@@ -125,7 +129,9 @@ export class CoordinatorHarness {
       this.effects.push(effect);
       if (effect.type === 'timer.start') this.#timers.set(effect.timer, { due: this.#at + effect.delayMs, message: effect.message });
       else if (effect.type === 'timer.cancel') this.#timers.delete(effect.timer);
-      else if (effect.type === 'dispatch' && this.#autoStart) this.#send({ type: 'attempt.started', attempt: effect.job.id, at: this.#at });
+      else if (effect.type === 'dispatch' && this.#autoStart && !effect.reattach) {
+        this.#send({ type: 'attempt.started', attempt: effect.job.id, at: this.#at, worker: this.#worker });
+      }
     }
   }
 

@@ -69,6 +69,10 @@ export class StepRunEntity {
   @Column({ name: 'running_at_start', type: 'integer', nullable: true })
   runningAtStart!: number | null;
 
+  /** The worker that ran its last attempt, or null (the server itself, or never ran). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  worker!: string | null;
+
   /** Reused from an earlier run by retry-from-failure. */
   @Column({ type: 'boolean', default: false })
   reused!: boolean;
