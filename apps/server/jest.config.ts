@@ -7,6 +7,7 @@ export default {
     '^@weft/core$': '<rootDir>/../../libs/core/src/index.ts',
     '^@weft/step-types$': '<rootDir>/../../libs/step-types/src/index.ts',
     '^@weft/history$': '<rootDir>/../../libs/history/src/index.ts',
+    '^@weft/queue$': '<rootDir>/../../libs/queue/src/index.ts',
     '^@weft/history/testing$': '<rootDir>/../../libs/history/src/testing/test-databases.ts',
     '^@weft/nest$': '<rootDir>/../../libs/nest/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -3,12 +3,14 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Flags a command accepts: name → takes a value. */
-export type FlagSpec = Readonly<Record<string, 'boolean' | 'string'>>;
+/** Flags a command accepts: name → takes no value, one value, or one value each time it is given. */
+export type FlagSpec = Readonly<Record<string, 'boolean' | 'string' | 'strings'>>;
 
 export interface ParsedArgs {
   readonly positionals: string[];
   readonly flags: Record<string, string | boolean>;
+  /** The values of repeatable (`strings`) flags, in order; [] when not given. */
+  readonly lists: Record<string, string[]>;
 }
 
 /**
@@ -18,6 +20,7 @@ export interface ParsedArgs {
 export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | boolean> = {};
+  const lists: Record<string, string[]> = Object.fromEntries(Object.entries(spec).filter(([, kind]) => kind === 'strings').map(([name]) => [name, []]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -42,7 +45,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     }
     const value = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new UsageError(`option '--${name}' needs a value`);
-    flags[name] = value;
+    if (kind === 'strings') lists[name].push(value);
+    else flags[name] = value;
   }
-  return { positionals, flags };
+  return { positionals, flags, lists };
 }

@@ -17,6 +17,7 @@ const step = (fields: Partial<StepReport>): StepReport => ({
   message: null,
   lane: 0,
   reused: false,
+  worker: null,
   ...fields,
 });
 const report = (steps: Record<string, StepReport>) => ({ steps }) as unknown as RunReport;

@@ -17,6 +17,12 @@ Commands:
       --no-estimates           schedule with equal step weights (by default the durations of earlier
                                runs of the file, kept in ~/.cache/weft or WEFT_CACHE_DIR, or in --db,
                                put the longest remaining work first)
+  weft worker --queue URL      run the step attempts a server sends through Redis (redis://host:port[/db])
+      --concurrency N          attempts at once (default: the CPU count)
+      --label NAME             also take steps with runsOn: NAME (repeatable)
+      --plugin SPEC            load step types from a module that exports stepTypes (repeatable)
+      --id NAME                its id in reports and GET /api/workers (default: <hostname>:<pid>)
+      --cache DIR              where workflow folders are kept (default: ~/.cache/weft/bundles)
 
 Exit codes: 0 succeeded, 1 a step failed, 2 invalid workflow or bad usage, 130 interrupted.
 `;
@@ -55,6 +61,8 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
         return await planCommand(rest, io);
       case 'run':
         return await runCommand(rest, io);
+      case 'worker':
+        return await (await import('./worker-command')).workerCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -66,7 +74,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
         io.stdout.write(`${version()}\n`);
         return EXIT.ok;
       default:
-        throw new UsageError(`unknown command '${command}'; commands: validate, plan, run`);
+        throw new UsageError(`unknown command '${command}'; commands: validate, plan, run, worker`);
     }
   } catch (error) {
     return report(error, io);

@@ -26,6 +26,7 @@ function step(fields: Partial<StepReport>): StepReport {
     message: null,
     lane: 0,
     reused: false,
+    worker: null,
     ...fields,
   };
 }
@@ -54,7 +55,7 @@ describe('ProgressLifeCycle', () => {
     const out = sink();
     const progress = new ProgressLifeCycle({ out, colors: palette(false), live: true, intervalMs: 100 });
     drive(progress);
-    progress.attemptStarted({ ...base, type: 'attempt.started', timestamp: at(0), running: 4, stepId: 'c', attempt: 1, item: 0, lane: 3 });
+    progress.attemptStarted({ ...base, type: 'attempt.started', timestamp: at(0), running: 4, stepId: 'c', attempt: 1, item: 0, lane: 3, worker: null });
     jest.advanceTimersByTime(100);
     expect(out.text).toContain('1.60 s');
     expect(out.text).toContain('items: 1 running, 0 done');
@@ -80,6 +81,7 @@ describe('ProgressLifeCycle', () => {
       attempt: 1,
       item: null,
       lane: 1,
+      worker: null,
       startedAt: at(0),
       durationMs: 500,
       ok: false,

@@ -41,6 +41,16 @@ export interface WeftModuleOptions {
    * marked `interrupted` for a manual retry, for steps that must never run twice: false. @default true
    */
   readonly resume?: boolean;
+  /**
+   * Send step attempts to `weft worker` processes through BullMQ on this Redis
+   * (`redis://host:port[/db]`) instead of running them here; `maxProcesses` then caps the attempts
+   * running across the cluster. @default null (run them here)
+   */
+  readonly queueUrl?: string | null;
+  /** With a queue: a worker silent this long is lost and its attempts run again elsewhere, in ms. @default 30000 */
+  readonly workerLostMs?: number;
+  /** With a queue: the largest workflow folder shipped to workers, in bytes. @default 50 MiB */
+  readonly bundleLimitBytes?: number;
 }
 
 /** {@link WeftModuleOptions} with every default applied. */
@@ -58,6 +68,9 @@ export interface ResolvedWeftOptions {
   readonly shutdownGraceMs: number;
   readonly leaseMs: number;
   readonly resume: boolean;
+  readonly queueUrl: string | null;
+  readonly workerLostMs: number;
+  readonly bundleLimitBytes: number;
 }
 
 /** Injection token of the {@link ResolvedWeftOptions}. */
@@ -85,10 +98,17 @@ export function resolveWeftOptions(options: WeftModuleOptions = {}): ResolvedWef
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     leaseMs: positiveMs(options, 'leaseMs', DEFAULT_LEASE_MS),
     resume: options.resume ?? true,
+    queueUrl: options.queueUrl || null,
+    workerLostMs: positiveMs(options, 'workerLostMs', 30_000),
+    bundleLimitBytes: positiveMs(options, 'bundleLimitBytes', 50 * 1024 * 1024),
   };
 }
 
-function positiveMs(options: WeftModuleOptions, name: 'sseHeartbeatMs' | 'sseRetryMs' | 'ssePollMs' | 'leaseMs', fallback: number): number {
+function positiveMs(
+  options: WeftModuleOptions,
+  name: 'sseHeartbeatMs' | 'sseRetryMs' | 'ssePollMs' | 'leaseMs' | 'workerLostMs' | 'bundleLimitBytes',
+  fallback: number,
+): number {
   const value = options[name] ?? fallback;
   if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected ${name} to be a whole number of milliseconds of at least 1, got ${String(options[name])}`);
   return value;

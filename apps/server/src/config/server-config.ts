@@ -109,7 +109,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, max = Number.MAX_SAFE
 /**
  * Reads the server settings: HOST, PORT, DATABASE_URL, WEFT_WORKSPACE, WEFT_EXAMPLES_DIR,
  * WEFT_MAX_PROCESSES, WEFT_API_TOKEN, WEFT_BODY_LIMIT, WEFT_ALLOWED_HOSTS, WEFT_CORS_ORIGINS,
- * WEFT_LEASE_MS, WEFT_RESUME, LOG_LEVEL, WEFT_DASHBOARD_DIR. Relative paths resolve against `cwd`. Refuses a non-loopback HOST
+ * WEFT_LEASE_MS, WEFT_RESUME, WEFT_QUEUE_URL, WEFT_WORKER_LOST_MS, WEFT_BUNDLE_LIMIT, LOG_LEVEL, WEFT_DASHBOARD_DIR. Relative paths resolve against `cwd`. Refuses a non-loopback HOST
  * without a WEFT_API_TOKEN of at least 16 characters, and `WEFT_CORS_ORIGINS=*` without a token.
  */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServerConfig {
@@ -145,6 +145,10 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: stri
   const examplesDir = env.WEFT_EXAMPLES_DIR === '' ? null : existsSync(examples) ? examples : null;
   const dashboard = resolve(cwd, env.WEFT_DASHBOARD_DIR ?? 'apps/dashboard/dist');
   const url = env.DATABASE_URL?.trim() || 'sqlite:./data/weft.sqlite';
+  const queueUrl = env.WEFT_QUEUE_URL?.trim() || null;
+  if (queueUrl !== null && !/^rediss?:\/\/[^/]+(\/\d+)?\/?$/.test(queueUrl)) {
+    throw new ServerConfigError(`WEFT_QUEUE_URL must look like redis://host:port[/db] (rediss:// for TLS), got '${queueUrl.replace(/:[^:@/]*@/, ':***@')}'`);
+  }
   const sqlite = /^sqlite:(.+)$/i.exec(url);
   return {
     host,
@@ -164,6 +168,9 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: stri
       apiToken,
       leaseMs: positiveInt(env, 'WEFT_LEASE_MS', 3_600_000),
       resume: onOff(env, 'WEFT_RESUME'),
+      queueUrl,
+      workerLostMs: positiveInt(env, 'WEFT_WORKER_LOST_MS', 3_600_000),
+      bundleLimitBytes: env.WEFT_BUNDLE_LIMIT?.trim() ? parseBodyLimit(env.WEFT_BUNDLE_LIMIT.trim(), 'WEFT_BUNDLE_LIMIT') : undefined,
     },
   };
 }

@@ -68,6 +68,7 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.#poll);
     await this.#busy;
     await this.runs.shutdown();
+    await this.dispatchers.close();
     await this.history.ownership.unregister(this.server.id).catch(() => undefined);
   }
 

@@ -8,11 +8,12 @@ import { RunOwnersService } from './run-owners.service.js';
 import { RunsController } from './runs.controller.js';
 import { RunsService } from './runs.service.js';
 import { serverIdentityProvider } from './server-identity.js';
+import { WorkersController } from './workers.controller.js';
 
 /** Starting, cancelling, retrying and resuming runs (one owner per run), and reading their reports, logs and history. */
 @Module({
   imports: [WorkflowsModule, StepTypesModule, EventsModule],
-  controllers: [RunsController],
+  controllers: [RunsController, WorkersController],
   providers: [RunsService, RunOwnersService, LocalDispatchers, processSlotsProvider, serverIdentityProvider],
   exports: [RunsService],
 })
