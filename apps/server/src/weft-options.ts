@@ -13,7 +13,11 @@ export interface WeftModuleOptions {
   readonly workspace?: string;
   /** Folder whose workflows (`<name>/workflow.yaml`, `*.yaml`…) are stored at startup; null for none. @default null */
   readonly examplesDir?: string | null;
-  /** Step processes running at once across all runs. @default twice the CPU count */
+  /**
+   * Step processes running at once across all runs. @default twice the CPU count. With a queue it
+   * caps the attempts running on all workers (per queue), and has no default: the workers' own
+   * `--concurrency` caps them.
+   */
   readonly maxProcesses?: number;
   /** When set, every `/api` route requires `Authorization: Bearer <token>`. @default null */
   readonly apiToken?: string | null;
@@ -59,6 +63,8 @@ export interface ResolvedWeftOptions {
   readonly workspace: string;
   readonly examplesDir: string | null;
   readonly maxProcesses: number;
+  /** `maxProcesses` when it was given (with a queue it caps the whole cluster), else null. */
+  readonly clusterMaxProcesses: number | null;
   readonly apiToken: string | null;
   readonly builtinStepTypes: boolean;
   readonly limits: Partial<StepLimits>;
@@ -89,6 +95,7 @@ export function resolveWeftOptions(options: WeftModuleOptions = {}): ResolvedWef
     workspace,
     examplesDir: options.examplesDir ? resolve(options.examplesDir) : null,
     maxProcesses,
+    clusterMaxProcesses: options.maxProcesses ?? null,
     apiToken: options.apiToken || null,
     builtinStepTypes: options.builtinStepTypes ?? true,
     limits: options.limits ?? {},

@@ -41,8 +41,11 @@ export interface QueueDispatcherOptions {
   readonly lostAfterMs?: number;
   /** How often attempts in flight are checked against Redis (lost workers, lost jobs). @default 1000 */
   readonly checkEveryMs?: number;
-  /** Attempts running at once across the cluster, per queue (BullMQ global concurrency), or none. */
-  readonly maxInFlight?: number;
+  /**
+   * Attempts running at once across the cluster, per queue (BullMQ global concurrency); null or
+   * absent removes a cap set before. @default null
+   */
+  readonly maxInFlight?: number | null;
   /** Where it says what it noticed (a lost worker, a job Redis lost). */
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -176,7 +179,8 @@ export class QueueDispatcher implements StepDispatcher {
     if (!queue) {
       queue = new Queue(name, { connection: this.#redis, prefix: this.#prefix });
       queue.on('error', () => undefined);
-      if (this.#options.maxInFlight !== undefined) void queue.setGlobalConcurrency(this.#options.maxInFlight).catch(() => undefined);
+      const cap = this.#options.maxInFlight ?? null;
+      void (cap === null ? queue.removeGlobalConcurrency() : queue.setGlobalConcurrency(cap)).catch(() => undefined);
       this.#queues.set(name, queue);
     }
     return queue;

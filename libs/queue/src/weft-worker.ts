@@ -47,10 +47,14 @@ redis.call('HSET', KEYS[1], 'state', 'running', 'worker', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
-/** Records an attempt's end if this worker still holds it (not given up as lost). */
+/**
+ * Records an attempt's end unless the server gave it up (\`lost\`) or another worker holds it; a
+ * record Redis lost (a restart) is written again.
+ */
 const FINISH = `
-if redis.call('HGET', KEYS[1], 'worker') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'finished', 'outcome', ARGV[2])
+local worker = redis.call('HGET', KEYS[1], 'worker')
+if (worker and worker ~= ARGV[1]) or redis.call('HGET', KEYS[1], 'state') == 'lost' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'finished', 'worker', ARGV[1], 'outcome', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
 

@@ -36,7 +36,7 @@ export class LocalDispatchers {
             serverId: server.id,
             lostAfterMs: options.workerLostMs,
             bundleLimitBytes: options.bundleLimitBytes,
-            maxInFlight: options.maxProcesses,
+            maxInFlight: options.clusterMaxProcesses,
             log: (msg, fields) => this.#logger.warn({ msg, ...fields }),
           });
   }
@@ -54,9 +54,13 @@ export class LocalDispatchers {
     }));
   }
 
-  /** Kills the step processes of `runIds` that a dead server left on this machine. Returns the pids. */
+  /**
+   * Kills the step processes of `runIds` that a dead server left on this machine. Returns the pids.
+   * With a queue there are none: attempts run on workers (which may share this machine), and a run
+   * taken over re-attaches to them.
+   */
   reclaim(runIds: Iterable<string>): number[] {
-    return LocalDispatcher.reclaim(runIds);
+    return this.queue ? [] : LocalDispatcher.reclaim(runIds);
   }
 
   /** Stops waiting on the queue (the attempts go on on their workers). */
