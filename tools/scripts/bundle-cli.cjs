@@ -22,7 +22,7 @@ require('esbuild')
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['@weft/history'],
+    external: ['@weft/history', '@weft/queue'],
     // Less text to read at each start (a tenth of the start-up); names stay, for readable errors,
     // and the source map (node --enable-source-maps) leads back to the TypeScript.
     minifyWhitespace: true,
