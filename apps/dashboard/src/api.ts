@@ -1,5 +1,5 @@
 import type { RunReport, WorkflowPlan } from '@weft/core/browser';
-import type { HistoryRun } from '@weft/viz';
+import type { HistoryRun, WorkerInfo } from '@weft/viz';
 
 /** A stored workflow (`GET /api/workflows`). */
 export interface WorkflowSummary {
@@ -7,6 +7,16 @@ export interface WorkflowSummary {
   readonly name: string;
   readonly plan?: WorkflowPlan | null;
 }
+
+/** `GET /api/workers`: where steps run. */
+export interface WorkersResponse {
+  /** `local`: no queue, steps run as children of the server (then `workers` is empty). `queue`: on workers. */
+  readonly dispatcher: 'local' | 'queue';
+  readonly workers: readonly WorkerInfo[];
+}
+
+/** How often a view of the worker list asks again, in ms. */
+export const WORKERS_POLL_MS = 5000;
 
 /** A validation error body (`400 {error, details}`). */
 export class ApiError extends Error {
@@ -92,6 +102,11 @@ export const api = {
     // Only a plan of the same steps: the stored document may have been replaced since.
     const steps = Object.keys(report.steps);
     return plan && steps.every((id) => plan.steps.includes(id)) ? plan : null;
+  },
+  /** The workers steps are sent to, and whether there is a queue at all. */
+  workers: async (): Promise<WorkersResponse> => {
+    const body = await request<Partial<WorkersResponse>>('/api/workers');
+    return { dispatcher: body.dispatcher === 'queue' ? 'queue' : 'local', workers: list<WorkerInfo>(body, 'workers') };
   },
   stepLog: async (runId: string, stepId: string): Promise<string> => {
     const body = await request<unknown>(`/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`);

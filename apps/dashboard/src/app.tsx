@@ -4,6 +4,7 @@ import { href, useRoute } from './router';
 import { WorkflowsPage } from './pages/workflows-page';
 import { RunPage } from './pages/run-page';
 import { HistoryPage } from './pages/history-page';
+import { WorkersPage } from './pages/workers-page';
 
 export function App() {
   const route = useRoute();
@@ -18,6 +19,9 @@ export function App() {
           </a>
           <a href={href({ name: 'history' })} aria-current={route.name === 'history' ? 'page' : undefined}>
             History
+          </a>
+          <a href={href({ name: 'workers' })} aria-current={route.name === 'workers' ? 'page' : undefined}>
+            Workers
           </a>
         </nav>
         <label className="token">
@@ -36,6 +40,7 @@ export function App() {
       <main>
         {route.name === 'workflows' && <WorkflowsPage />}
         {route.name === 'history' && <HistoryPage />}
+        {route.name === 'workers' && <WorkersPage />}
         {route.name === 'run' && <RunPage key={route.runId} runId={route.runId} />}
       </main>
     </>

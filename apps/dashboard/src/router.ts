@@ -4,13 +4,15 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { name: 'workflows' }
   | { name: 'run'; runId: string }
-  | { name: 'history' };
+  | { name: 'history' }
+  | { name: 'workers' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run) return { name: 'run', runId: decodeURIComponent(run[1]!) };
   if (path === '/history') return { name: 'history' };
+  if (path === '/workers') return { name: 'workers' };
   return { name: 'workflows' };
 }
 
@@ -20,6 +22,8 @@ export function href(route: Route): string {
       return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'history':
       return '#/history';
+    case 'workers':
+      return '#/workers';
     default:
       return '#/';
   }

@@ -4,8 +4,18 @@ import { ParallelTimeline } from './timeline/parallel-timeline';
 import { ParallelismIndicator } from './parallelism/parallelism-indicator';
 import { SpeedupDashboard } from './speedup/speedup-dashboard';
 import { ExecutionHistoryTable } from './history/execution-history-table';
+import { WorkerList } from './workers/worker-list';
 import { useRunEvents } from './state/use-run-events';
-import { failuresFinished, historyRuns, seedDemoFinished, seedDemoLive, seedDemoRun } from './fixtures';
+import {
+  failuresFinished,
+  historyRuns,
+  seedDemoFinished,
+  seedDemoLive,
+  seedDemoOnWorkersFinished,
+  seedDemoRun,
+  workerInfos,
+  workersNow,
+} from './fixtures';
 
 describe('ExecutionGraph', () => {
   it('labels the graph and makes every node focusable with its status', () => {
@@ -57,6 +67,54 @@ describe('ParallelTimeline', () => {
     const { container } = render(<ParallelTimeline state={failuresFinished.state} now={failuresFinished.now} />);
     expect(container.querySelector('[data-now-line]')).toBeNull();
     expect(container.querySelectorAll('.weft-timeline-bar.weft-retried')).toHaveLength(1);
+  });
+});
+
+describe('ParallelTimeline grouped by worker', () => {
+  it('lists each worker’s processes under its name, the server’s under "server"', () => {
+    const { container } = render(
+      <ParallelTimeline state={seedDemoOnWorkersFinished.state} now={seedDemoOnWorkersFinished.now} groupBy="worker" />,
+    );
+    expect(screen.getByRole('group', { name: /Parallel timeline of report: 4 processes on 3 workers/ })).toBeTruthy();
+    const build = screen.getByRole('list', { name: 'Worker build-1:4242: 2 processes' });
+    expect(within(build).getAllByRole('listitem').map((b) => b.getAttribute('data-step'))).toEqual(['fetch_user_data', 'generate_report']);
+    const server = screen.getByRole('list', { name: 'The server: 1 process' });
+    expect(within(server).getByRole('listitem').getAttribute('aria-label')).toMatch(/^fetch_\w+_data, succeeded in .*, from 0s on the server/);
+    expect([...container.querySelectorAll('[data-worker-band]')].map((b) => b.getAttribute('data-worker-band'))).toEqual(['build-1:4242', 'gpu-a:913', 'server']);
+  });
+
+  it('still selects a step from a bar', () => {
+    const onSelect = jest.fn();
+    render(<ParallelTimeline state={seedDemoOnWorkersFinished.state} now={seedDemoOnWorkersFinished.now} groupBy="worker" onSelectStep={onSelect} />);
+    fireEvent.keyDown(screen.getByRole('listitem', { name: /^generate_report/ }), { key: 'Enter' });
+    expect(onSelect).toHaveBeenCalledWith('generate_report');
+  });
+});
+
+describe('WorkerList', () => {
+  it('shows each worker with its labels as chips, its load and its last heartbeat', () => {
+    render(<WorkerList workers={workerInfos} now={workersNow} />);
+    const table = screen.getByRole('table', { name: 'Workers' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['build-1:4242', 'build-2:5117', 'gpu-a:913']);
+    const gpu = rows[2]!;
+    expect(within(gpu).getAllByRole('listitem').map((c) => c.textContent)).toEqual(['gpu', 'linux-x64']);
+    expect(within(rows[0]!).getByText('3 of 4 slots busy')).toBeTruthy();
+    expect(within(rows[0]!).getByText('1 s ago').getAttribute('datetime')).toBe(workerInfos[1]!.lastSeenAt);
+    expect(within(rows[1]!).getByText('none')).toBeTruthy();
+  });
+
+  it('marks a worker stale when its last heartbeat is more than 10 s old', () => {
+    const { container } = render(<WorkerList workers={workerInfos} now={workersNow} />);
+    expect([...container.querySelectorAll('[data-stale]')].map((r) => r.getAttribute('data-worker'))).toEqual(['gpu-a:913']);
+    const gpu = screen.getByRole('row', { name: /gpu-a:913/ });
+    expect(within(gpu).getByText('14 s ago')).toBeTruthy();
+    expect(within(gpu).getByText('stale').getAttribute('title')).toMatch(/no heartbeat for 14\.2 s/);
+  });
+
+  it('says when no worker is connected', () => {
+    render(<WorkerList workers={[]} now={workersNow} emptyText="No workers yet" />);
+    expect(screen.getByRole('cell', { name: 'No workers yet' })).toBeTruthy();
   });
 });
 

@@ -12,7 +12,7 @@ export { SseParser, type SseMessage } from './state/sse-parser.js';
 export { useRunStateInput, type RunInputProps } from './shared/run-input.js';
 export { useNow, drawTime } from './shared/use-now.js';
 export { processIntervals, packLanes, concurrencySteps, type ProcessInterval } from './shared/process-intervals.js';
-export { formatDuration, formatSpeedup, formatPercent, formatTick, runningText, reasonText } from './shared/format.js';
+export { formatDuration, formatSpeedup, formatPercent, formatTick, formatAgo, runningText, reasonText } from './shared/format.js';
 
 // theming
 export { weftVizCss, VizStyles, type VizStyleProps } from './styles/viz-styles.js';
@@ -24,6 +24,7 @@ export { ExecutionGraph, type ExecutionGraphProps } from './graph/execution-grap
 
 // ParallelTimeline
 export * from './timeline/compute/timeline-layout.js';
+export * from './timeline/compute/worker-groups.js';
 export { useTimelineLayout } from './timeline/use-timeline-layout.js';
 export { ParallelTimeline, type ParallelTimelineProps } from './timeline/parallel-timeline.js';
 
@@ -42,3 +43,8 @@ export { SpeedupDashboard, type SpeedupDashboardProps } from './speedup/speedup-
 export * from './history/compute/sort-runs.js';
 export { useSortedRuns } from './history/use-sorted-runs.js';
 export { ExecutionHistoryTable, type ExecutionHistoryTableProps } from './history/execution-history-table.js';
+
+// WorkerList
+export * from './workers/compute/worker-rows.js';
+export { useWorkerRows } from './workers/use-worker-rows.js';
+export { WorkerList, type WorkerListProps } from './workers/worker-list.js';

@@ -10,9 +10,12 @@ import {
   runStateFromReport,
   useRunEvents,
   type RunState,
+  type TimelineGroupBy,
 } from '@weft/viz';
-import { api, getToken, runEventsUrl } from '../api';
+import { api, getToken, runEventsUrl, WORKERS_POLL_MS } from '../api';
 import { navigate } from '../router';
+import { usePolling } from './use-polling';
+import { missingWorkerNotices, waitsForLabels, whereStepRan } from './run-workers';
 
 /** One run, live: graph, parallelism, timeline and speedup from the event stream; then a step's log. */
 export function RunPage({ runId }: { runId: string }) {
@@ -23,6 +26,7 @@ export function RunPage({ runId }: { runId: string }) {
   const [plan, setPlan] = useState<WorkflowPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [lanes, setLanes] = useLanesChoice();
 
   // A finished run may have no events to replay: fall back to its report. Either way a finished
   // run's replayed events and its report carry no dependency edges: take them from the workflow's plan.
@@ -63,6 +67,11 @@ export function RunPage({ runId }: { runId: string }) {
   }, [live.state, report, reportSettled, plan]);
 
   const finished = state.status !== 'running' && state.status !== 'pending';
+  // Ask which workers are connected only while some pending step waits for a label (`runsOn`, from
+  // `run.started`: a running run's state comes from its events).
+  const waiting = waitsForLabels(state);
+  const workers = usePolling(() => api.workers(), WORKERS_POLL_MS, waiting);
+  const notices = waiting ? missingWorkerNotices(state, workers.data) : [];
   return (
     <>
       <section className="card">
@@ -95,6 +104,17 @@ export function RunPage({ runId }: { runId: string }) {
         </h2>
         {error && <p className="error">{error}</p>}
         {live.error && !finished && <p className="error">Event stream: {live.error}</p>}
+        <div role="status" aria-live="polite" className="notices" data-testid="worker-notices">
+          {notices.length > 0 && (
+            <ul>
+              {notices.map((n) => (
+                <li key={n.stepId} data-step={n.stepId}>
+                  <strong>{n.stepId}</strong>: waiting for a worker with label <code>{n.label}</code> — none is connected
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
         <div className="row">
           <ParallelismIndicator state={state} />
           <div className="grow graph-scroll">
@@ -104,8 +124,19 @@ export function RunPage({ runId }: { runId: string }) {
       </section>
       <div className="row">
         <section className="card grow" aria-label="Timeline">
-          <h2>Timeline</h2>
-          <ParallelTimeline state={state} width={760} onSelectStep={setSelected} />
+          <div className="card-head">
+            <h2>Timeline</h2>
+            <fieldset className="toggle">
+              <legend>lanes:</legend>
+              <label>
+                <input type="radio" name="timeline-lanes" checked={lanes === 'lane'} onChange={() => setLanes('lane')} /> by slot
+              </label>
+              <label>
+                <input type="radio" name="timeline-lanes" checked={lanes === 'worker'} onChange={() => setLanes('worker')} /> by worker
+              </label>
+            </fieldset>
+          </div>
+          <ParallelTimeline state={state} width={760} onSelectStep={setSelected} groupBy={lanes} />
         </section>
         <section className="card" aria-label="Speedup">
           <h2>Speedup</h2>
@@ -117,11 +148,34 @@ export function RunPage({ runId }: { runId: string }) {
   );
 }
 
+const LANES_KEY = 'weft.timelineLanes';
+
+/** The timeline's lane grouping, remembered across runs in this browser. */
+function useLanesChoice(): [TimelineGroupBy, (groupBy: TimelineGroupBy) => void] {
+  const [groupBy, setGroupBy] = useState<TimelineGroupBy>(() => {
+    try {
+      return localStorage.getItem(LANES_KEY) === 'worker' ? 'worker' : 'lane';
+    } catch {
+      return 'lane';
+    }
+  });
+  const choose = (next: TimelineGroupBy) => {
+    setGroupBy(next);
+    try {
+      localStorage.setItem(LANES_KEY, next);
+    } catch {
+      // Storage refused (private mode): the choice lasts for this page only.
+    }
+  };
+  return [groupBy, choose];
+}
+
 function StepLog({ runId, state, stepId, onClose }: { runId: string; state: RunState; stepId: string | null; onClose: () => void }) {
   const [fetched, setFetched] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const step = stepId ? state.steps[stepId] : undefined;
   const streamed = stepId ? state.logs[stepId] : undefined;
+  const where = stepId ? whereStepRan(state, stepId) : null;
   const done = step && step.status !== 'running' && step.status !== 'pending';
   useEffect(() => {
     setFetched(null);
@@ -141,6 +195,11 @@ function StepLog({ runId, state, stepId, onClose }: { runId: string; state: RunS
     <section className="card" aria-label={`Log of ${stepId}`}>
       <h2>
         Log · {stepId} <span className="status-pill">{step?.status ?? 'unknown'}</span>{' '}
+        {where && (
+          <span className="muted" data-testid="step-worker">
+            {where}
+          </span>
+        )}{' '}
         {step?.message && <span className="muted">{step.message}</span>}{' '}
         <button type="button" onClick={onClose}>
           Close

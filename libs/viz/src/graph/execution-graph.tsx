@@ -110,7 +110,7 @@ export function ExecutionGraph(props: ExecutionGraphProps) {
               onKeyDown={select ? onKey(n.id) : undefined}
               style={select ? { cursor: 'pointer' } : undefined}
             >
-              <title>{n.tooltip ? `${n.id}: ${n.tooltip}` : `${n.id}: ${n.detail}`}</title>
+              <title>{`${n.id}: ${n.tooltip ?? n.detail}${n.worker ? ` · on worker ${n.worker}` : ''}`}</title>
               {n.status === 'running' && (
                 <rect className="weft-pulse" width={n.width} height={n.height} rx={8} data-pulse="true" />
               )}

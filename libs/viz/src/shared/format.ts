@@ -70,3 +70,13 @@ export function reasonText(reason: string | null | undefined): string {
       return reason ?? '';
   }
 }
+
+/** How long ago, for a heartbeat: `just now`, `4 s ago`, `2 min ago`, `3 h ago`, `2 d ago`. A future time (clock skew) is `just now`. */
+export function formatAgo(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms < 1000) return 'just now';
+  if (ms < 60_000) return `${Math.floor(ms / 1000)} s ago`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
+  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h ago`;
+  return `${Math.floor(ms / 86_400_000)} d ago`;
+}

@@ -18,6 +18,8 @@ export interface ProcessInterval {
   readonly status: StepStatus;
   /** This attempt failed and another followed. */
   readonly retried: boolean;
+  /** Worker that ran it; null for the server itself. */
+  readonly worker: string | null;
 }
 
 /**
@@ -51,6 +53,7 @@ export function processIntervals(state: RunState, now: number): ProcessInterval[
       open,
       status,
       retried: a.willRetry,
+      worker: a.worker,
     });
   }
   for (const id of state.order) {
@@ -68,6 +71,7 @@ export function processIntervals(state: RunState, now: number): ProcessInterval[
       open,
       status: open ? 'running' : s.status,
       retried: false,
+      worker: s.worker,
     });
   }
   return packLanes(raw);

@@ -1,7 +1,15 @@
 import type { ExecutionEvent } from '@weft/core/browser';
 import { initialRunState, reduceAll, reduceRunEvents } from './reduce-run-events';
 import { applyPlan, runStateFromReport } from './run-state-from-report';
-import { eventsUntil, failuresRun, runFixture, seedDemoRun, wideFanOutRun } from '../fixtures';
+import {
+  eventsUntil,
+  failuresOnWorkersRun,
+  failuresRun,
+  runFixture,
+  seedDemoRun,
+  wideFanOutOnWorkersRun,
+  wideFanOutRun,
+} from '../fixtures';
 
 const at = (ms: number) => new Date(Date.parse('2026-11-26T10:00:00.000Z') + ms).toISOString();
 const started = (): ExecutionEvent => ({
@@ -106,7 +114,7 @@ describe('reduceRunEvents', () => {
       hash: null,
       result: {
         status: 'succeeded', startedAt: at(10), finishedAt: at(1010), durationMs: 1000, exitCode: 0, signal: null,
-        attempts: 1, outputs: {}, reason: null, message: null, lane: 0, reused: false,
+        attempts: 1, outputs: {}, reason: null, message: null, lane: 0, reused: false, worker: null,
       },
     });
     expect(s.steps.a).toMatchObject({ status: 'succeeded', durationMs: 1000, lane: 0 });
@@ -115,7 +123,135 @@ describe('reduceRunEvents', () => {
   });
 });
 
+describe('reduceRunEvents with workers', () => {
+  const attemptStarted = (attempt: number, worker: string | null, ms: number): ExecutionEvent => ({
+    type: 'attempt.started', runId: 'r1', timestamp: at(ms), running: 1, stepId: 'a', attempt, item: null, lane: 0, worker,
+  });
+  const attemptFinished = (attempt: number, worker: string | null, ms: number): ExecutionEvent => ({
+    type: 'attempt.finished', runId: 'r1', timestamp: at(ms), running: 0, stepId: 'a', attempt, item: null, lane: 0, worker,
+    startedAt: at(ms - 100), durationMs: 100, ok: attempt > 1, exitCode: attempt > 1 ? 0 : 1, signal: null,
+    reason: attempt > 1 ? null : 'exit_code', message: null, outputs: null, willRetry: attempt === 1, retryInMs: attempt === 1 ? 0 : null,
+  });
+
+  it('keeps the worker of each attempt, and the step takes its last attempt’s', () => {
+    let s = reduceRunEvents(initialRunState(), started());
+    s = reduceRunEvents(s, attemptStarted(1, 'build-1:4242', 10));
+    expect(s.steps.a!.worker).toBe('build-1:4242');
+    s = reduceAll([attemptFinished(1, 'build-1:4242', 110), attemptStarted(2, 'gpu-a:913', 120)], s);
+    expect(s.attempts.map((a) => [a.attempt, a.worker])).toEqual([
+      [1, 'build-1:4242'],
+      [2, 'gpu-a:913'],
+    ]);
+    expect(s.steps.a!.worker).toBe('gpu-a:913');
+  });
+
+  it('reads a missing worker (a server from before workers) as the server itself', () => {
+    const { worker: _, ...old } = attemptStarted(1, 'w', 10) as Extract<ExecutionEvent, { type: 'attempt.started' }>;
+    const s = reduceAll([started(), old as ExecutionEvent]);
+    expect(s.attempts[0]!.worker).toBeNull();
+    expect(s.steps.a!.worker).toBeNull();
+  });
+
+  it('takes an attempt’s worker from its finish when its start was not seen', () => {
+    const s = reduceAll([started(), attemptFinished(1, 'build-1:4242', 200)]);
+    expect(s.attempts[0]!.worker).toBe('build-1:4242');
+    expect(s.steps.a!.worker).toBe('build-1:4242');
+  });
+
+  it('keeps the workers the events named when the final report has none (an older server)', () => {
+    const events = wideFanOutOnWorkersRun.events.map((e): ExecutionEvent => {
+      if (e.type !== 'run.finished') return e;
+      const steps = Object.fromEntries(
+        Object.entries(e.report.steps).map(([id, r]) => {
+          const { worker: _, ...old } = r;
+          return [id, old as typeof r];
+        }),
+      );
+      return { ...e, report: { ...e.report, steps } };
+    });
+    const s = reduceAll(events);
+    expect(s.steps.merge_sales!.worker).toBe(wideFanOutOnWorkersRun.report.steps.merge_sales!.worker);
+    expect(s.steps.merge_sales!.worker).not.toBeNull();
+  });
+
+  it('agrees with the report on every step’s worker', () => {
+    for (const run of [wideFanOutOnWorkersRun, failuresOnWorkersRun]) {
+      const s = reduceAll(run.events);
+      for (const [id, r] of Object.entries(run.report.steps)) expect([id, s.steps[id]!.worker]).toEqual([id, r.worker]);
+    }
+    const upload = reduceAll(failuresOnWorkersRun.events).attempts.filter((a) => a.stepId === 'upload_snapshot');
+    expect(new Set(upload.map((a) => a.worker)).size).toBe(2);
+  });
+});
+
+describe('reduceRunEvents with worker labels', () => {
+  const labelled = (): ExecutionEvent => {
+    const e = started() as Extract<ExecutionEvent, { type: 'run.started' }>;
+    return { ...e, steps: [{ ...e.steps[0]!, runsOn: 'gpu' }, { ...e.steps[1]!, runsOn: null }] };
+  };
+
+  it('keeps the label each step asks for from run.started, null for one that runs anywhere', () => {
+    const s = reduceRunEvents(initialRunState(), labelled());
+    expect(s.steps.a!.runsOn).toBe('gpu');
+    expect(s.steps.b!.runsOn).toBeNull();
+  });
+
+  it('reads a missing runsOn (a server from before labels) as none', () => {
+    const s = reduceRunEvents(initialRunState(), started());
+    expect(s.steps.a!.runsOn).toBeNull();
+    expect(s.steps.b!.runsOn).toBeNull();
+  });
+
+  it('keeps the labels through the steps’ events and the final report, which has none', () => {
+    const run = runFixture({
+      name: 'labels',
+      maxParallel: 2,
+      steps: [{ id: 'prep' }, { id: 'train', needs: ['prep'], runsOn: 'gpu', failAttempts: 1, retries: 1 }, { id: 'render', needs: ['train'], runsOn: 'gpu' }],
+    });
+    const mid = reduceAll(eventsUntil(run, 100));
+    expect(mid.steps.train).toMatchObject({ status: 'pending', runsOn: 'gpu' });
+    const s = reduceAll(run.events);
+    expect(s.status).toBe('succeeded');
+    expect(s.order.map((id) => [id, s.steps[id]!.runsOn])).toEqual([
+      ['prep', null],
+      ['train', 'gpu'],
+      ['render', 'gpu'],
+    ]);
+  });
+
+  it('starts over with the labels on a replayed run.started, and keeps them when a plan is applied', () => {
+    const replayed = reduceAll([labelled(), { type: 'step.started', runId: 'r1', timestamp: at(5), running: 1, stepId: 'a', lane: 0 }, labelled()]);
+    expect(replayed.steps.a).toMatchObject({ status: 'pending', runsOn: 'gpu' });
+    const e = labelled() as Extract<ExecutionEvent, { type: 'run.started' }>;
+    const noEdges = reduceRunEvents(initialRunState(), { ...e, plan: { ...e.plan, edges: [] }, steps: e.steps.map((st) => ({ ...st, needs: [] })) });
+    const planned = applyPlan(noEdges, { ...e.plan, steps: ['a', 'b', 'c'] });
+    expect(planned.steps.a!.runsOn).toBe('gpu');
+    expect(planned.steps.c!.runsOn).toBeNull();
+  });
+
+  it('knows no label from a report alone', () => {
+    const s = runStateFromReport(seedDemoRun.report, seedDemoRun.plan);
+    expect(Object.values(s.steps).every((st) => st.runsOn === null)).toBe(true);
+  });
+});
+
 describe('runStateFromReport', () => {
+  it('gives each step, and each foreach item’s process, the worker the report names', () => {
+    const fromEvents = reduceAll(wideFanOutOnWorkersRun.events);
+    const fromReport = runStateFromReport(wideFanOutOnWorkersRun.report, wideFanOutOnWorkersRun.plan);
+    expect(fromReport.steps.fetch_eu_west!.worker).toBe(fromEvents.steps.fetch_eu_west!.worker);
+    const items = (s: typeof fromReport) =>
+      s.attempts.filter((a) => a.stepId === 'score_shards').sort((a, b) => a.item! - b.item!).map((a) => a.worker);
+    expect(items(fromReport)).toEqual(items(fromEvents));
+    expect(new Set(items(fromReport)).size).toBeGreaterThan(1);
+  });
+
+  it('reads a report without workers as run on the server', () => {
+    const s = runStateFromReport(seedDemoRun.report, seedDemoRun.plan);
+    expect(s.attempts.every((a) => a.worker === null)).toBe(true);
+    expect(Object.values(s.steps).every((st) => st.worker === null)).toBe(true);
+  });
+
   it('rebuilds steps, processes and the peak from a plain report', () => {
     const s = runStateFromReport(seedDemoRun.report, seedDemoRun.plan);
     expect(s.status).toBe('succeeded');

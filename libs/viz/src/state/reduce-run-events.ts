@@ -38,7 +38,12 @@ export function initialRunState(): RunState {
 }
 
 /** A pending step, as `run.started` declares it. */
-export function pendingStep(id: string, needs: readonly string[] = [], type: string | null = null): StepState {
+export function pendingStep(
+  id: string,
+  needs: readonly string[] = [],
+  type: string | null = null,
+  runsOn: string | null = null,
+): StepState {
   return {
     id,
     type,
@@ -53,6 +58,8 @@ export function pendingStep(id: string, needs: readonly string[] = [], type: str
     attempts: 0,
     itemCount: null,
     reused: false,
+    worker: null,
+    runsOn,
   };
 }
 
@@ -105,7 +112,8 @@ function applyEvent(state: RunState, event: ExecutionEvent, t: number): RunState
 function runStarted(event: RunStartedEvent, t: number): RunState {
   const order = event.steps.length > 0 ? event.steps.map((s) => s.id) : [...event.plan.steps];
   const steps: Record<string, StepState> = {};
-  for (const s of event.steps) steps[s.id] = pendingStep(s.id, s.needs, s.type);
+  // A server from before worker labels sends no `runsOn`: the step runs anywhere, as far as we know.
+  for (const s of event.steps) steps[s.id] = pendingStep(s.id, s.needs, s.type, s.runsOn ?? null);
   for (const id of order) steps[id] ??= pendingStep(id);
   const edges: [string, string][] =
     event.plan.edges.length > 0
@@ -164,6 +172,8 @@ function attemptStarted(state: RunState, event: AttemptStartedEvent, t: number):
     reason: null,
     message: null,
     willRetry: false,
+    // A server from before workers sends none: it ran the attempt itself.
+    worker: event.worker ?? null,
   };
   const idx = state.attempts.findIndex((a) => sameProcess(a, event.stepId, event.attempt, event.item));
   const attempts =
@@ -172,6 +182,7 @@ function attemptStarted(state: RunState, event: AttemptStartedEvent, t: number):
   return withStep(withAttempt, event.stepId, (s) => ({
     ...s,
     status: 'running',
+    worker: attempt.worker,
     startMs: s.startMs ?? t,
     lane: s.lane ?? event.lane,
     attempts: Math.max(s.attempts, event.attempt),
@@ -181,6 +192,7 @@ function attemptStarted(state: RunState, event: AttemptStartedEvent, t: number):
 
 function attemptFinished(state: RunState, event: AttemptFinishedEvent, t: number): RunState {
   const startMs = Date.parse(event.startedAt);
+  const idx = state.attempts.findIndex((a) => sameProcess(a, event.stepId, event.attempt, event.item));
   const finished: AttemptState = {
     stepId: event.stepId,
     attempt: event.attempt,
@@ -192,12 +204,14 @@ function attemptFinished(state: RunState, event: AttemptFinishedEvent, t: number
     reason: event.reason,
     message: event.message,
     willRetry: event.willRetry,
+    worker: event.worker === undefined ? (state.attempts[idx]?.worker ?? null) : event.worker,
   };
-  const idx = state.attempts.findIndex((a) => sameProcess(a, event.stepId, event.attempt, event.item));
   const attempts =
     idx >= 0 ? state.attempts.map((a, i) => (i === idx ? finished : a)) : [...state.attempts, finished];
   return withStep({ ...state, attempts }, event.stepId, (s) => ({
     ...s,
+    // The step's worker is its last attempt's: set when that attempt started, unless its start was never seen.
+    worker: idx >= 0 ? s.worker : finished.worker,
     attempts: Math.max(s.attempts, event.attempt),
     itemCount: event.item === null ? s.itemCount : Math.max(s.itemCount ?? 0, event.item + 1),
   }));
@@ -217,6 +231,8 @@ function stepFinished(state: RunState, event: StepFinishedEvent): RunState {
     attempts: Math.max(s.attempts, r.attempts),
     itemCount: r.items ? r.items.length : s.itemCount,
     reused: r.reused,
+    // A report from before workers has no `worker`: keep what the attempt events said.
+    worker: r.worker === undefined ? s.worker : r.worker,
   }));
   // Close any process of this step still open (a stream that sends no attempt events).
   const end = next.steps[event.stepId]?.endMs ?? null;

@@ -2,14 +2,19 @@ import type { RunReport, StepReport, WorkflowPlan } from '@weft/core/browser';
 import { initialRunState } from './reduce-run-events.js';
 import type { AttemptState, RunState, StepState } from './run-state.types.js';
 
-
 function parseTime(iso: string | null | undefined): number | null {
   if (!iso) return null;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? null : t;
 }
 
-function stepFromReport(id: string, r: StepReport, needs: readonly string[], type: string | null): StepState {
+function stepFromReport(
+  id: string,
+  r: StepReport,
+  needs: readonly string[],
+  type: string | null,
+  runsOn: string | null = null,
+): StepState {
   return {
     id,
     type,
@@ -24,6 +29,10 @@ function stepFromReport(id: string, r: StepReport, needs: readonly string[], typ
     attempts: r.attempts,
     itemCount: r.items ? r.items.length : null,
     reused: r.reused ?? false,
+    // Reports from before workers have no `worker`: those steps ran on the server.
+    worker: r.worker ?? null,
+    // A report does not say which label a step asked for: only `run.started` does.
+    runsOn,
   };
 }
 
@@ -46,6 +55,8 @@ function attemptsFromReport(id: string, r: StepReport): AttemptState[] {
           reason: item.reason,
           message: null,
           willRetry: false,
+          // An item without its own `worker` ran where its step says.
+          worker: item.worker === undefined ? (r.worker ?? null) : item.worker,
         },
       ];
     });
@@ -64,6 +75,7 @@ function attemptsFromReport(id: string, r: StepReport): AttemptState[] {
       reason: r.reason,
       message: r.message ?? null,
       willRetry: false,
+      worker: r.worker ?? null,
     },
   ];
 }
@@ -125,6 +137,7 @@ const EMPTY_STEP: StepReport = {
   message: null,
   lane: null,
   reused: false,
+  worker: null,
 };
 
 /**
@@ -139,7 +152,9 @@ export function mergeReport(state: RunState, report: RunReport): RunState {
   for (const [id, r] of Object.entries(report.steps)) {
     const known = steps[id];
     if (!known) order.push(id);
-    steps[id] = stepFromReport(id, r, known?.needs ?? [], known?.type ?? null);
+    const step = stepFromReport(id, r, known?.needs ?? [], known?.type ?? null, known?.runsOn ?? null);
+    // A report without `worker` (an older server) keeps what the attempt events said.
+    steps[id] = r.worker === undefined && known ? { ...step, worker: known.worker } : step;
     if (!attempts.some((a) => a.stepId === id)) attempts.push(...attemptsFromReport(id, r));
   }
   attempts.sort((a, b) => a.startMs - b.startMs);

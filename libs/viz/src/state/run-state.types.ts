@@ -21,6 +21,8 @@ export interface AttemptState {
   readonly message: string | null;
   /** True when another attempt followed this failed one. */
   readonly willRetry: boolean;
+  /** Id of the worker that ran it, or null when it ran on the server itself. */
+  readonly worker: string | null;
 }
 
 /** One step as the widgets see it. */
@@ -45,6 +47,13 @@ export interface StepState {
   /** Number of `foreach` items, when it is a `foreach` step. */
   readonly itemCount: number | null;
   readonly reused: boolean;
+  /** Id of the worker that ran its last attempt, or null: on the server itself, or not started. */
+  readonly worker: string | null;
+  /**
+   * The worker label the step asks for (`runsOn:`), from `run.started`; null when it runs anywhere,
+   * or when unknown (a state built from a report alone, or a server from before labels).
+   */
+  readonly runsOn: string | null;
 }
 
 /** Processes running at an instant. */

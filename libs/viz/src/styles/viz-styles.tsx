@@ -24,6 +24,7 @@ export const weftVizCss = `
   --weft-color-critical: #f59e0b;
   --weft-color-concurrency: #93c5fd;
   --weft-color-now: #2563eb;
+  --weft-color-stale: #f59e0b;
   --weft-pulse-duration: 1.2s;
   font-family: var(--weft-font);
   font-size: var(--weft-font-size);
@@ -91,6 +92,8 @@ svg.weft-viz { display: block; max-width: 100%; overflow: visible; }
 .weft-limit-line { stroke: var(--weft-color-failed); stroke-dasharray: 3 3; }
 .weft-now-line { stroke: var(--weft-color-now); stroke-width: 2px; }
 .weft-axis-line { stroke: var(--weft-edge); }
+.weft-viz .weft-timeline-group-label { font-weight: 600; }
+.weft-timeline-group-rule { stroke: var(--weft-edge); stroke-dasharray: 2 3; }
 
 /* indicator */
 .weft-slot > .weft-shape { fill: var(--weft-surface); stroke: var(--weft-grid); }
@@ -117,6 +120,21 @@ svg.weft-viz { display: block; max-width: 100%; overflow: visible; }
 .weft-history tbody tr:hover, .weft-history tbody tr:focus { background: var(--weft-surface); outline: none; }
 .weft-history-status { display: inline-block; padding: 1px 8px; border-radius: 9px; background: var(--weft-status); color: #fff; }
 .weft-history-status.weft-status-skipped, .weft-history-status.weft-status-pending { color: var(--weft-fg); }
+
+/* workers */
+.weft-workers { border-collapse: collapse; width: 100%; font-family: var(--weft-font); font-size: var(--weft-font-size); color: var(--weft-fg); }
+.weft-workers caption { text-align: left; font-weight: 600; padding: 4px 0; }
+.weft-workers th, .weft-workers td { padding: 6px 10px; border-bottom: 1px solid var(--weft-grid); text-align: left; vertical-align: middle; }
+.weft-workers thead th { font-weight: 600; }
+.weft-workers tbody th { font-weight: 500; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+.weft-workers .weft-num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.weft-workers .weft-worker-stale th, .weft-workers .weft-worker-stale td { color: var(--weft-muted-fg); }
+.weft-chips { display: flex; flex-wrap: wrap; gap: 4px; margin: 0; padding: 0; list-style: none; }
+.weft-chip { padding: 0 8px; border-radius: 9px; background: var(--weft-surface); border: 1px solid var(--weft-grid); }
+.weft-worker-meter { display: inline-block; width: 40px; height: 6px; margin-left: 6px; border-radius: 3px; background: var(--weft-grid); vertical-align: middle; overflow: hidden; }
+.weft-worker-meter > span { display: block; height: 100%; background: var(--weft-color-running); }
+.weft-stale-badge { display: inline-block; padding: 0 6px; border-radius: 9px; background: var(--weft-color-stale); color: var(--weft-fg); font-size: 0.9em; }
+.weft-sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 
 @media (prefers-reduced-motion: reduce) {
   .weft-graph-node.weft-status-running .weft-pulse { animation: none; opacity: 0.6; transform: none; }

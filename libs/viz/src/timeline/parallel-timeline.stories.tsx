@@ -2,14 +2,19 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { ParallelTimeline } from './parallel-timeline.js';
 import {
   failuresFinished,
+  failuresOnWorkersFinished,
   largeFinished,
   largeLive,
   seedDemoFinished,
   seedDemoLive,
+  seedDemoOnWorkersFinished,
   seedDemoPending,
   seedDemoRun,
   wideFanOutFinished,
   wideFanOutLive,
+  wideFanOutOnWorkersFinished,
+  wideFanOutOnWorkersLive,
+  wideFanOutOnWorkersRun,
 } from '../fixtures/index.js';
 import { useReplay } from '../fixtures/use-replay.js';
 
@@ -53,6 +58,40 @@ export const LargeRunning: Story = { args: { state: largeLive.state, now: largeL
 export const LiveReplay: Story = {
   render: (args) => {
     const { state, now } = useReplay(seedDemoRun);
+    return <ParallelTimeline {...args} state={state} now={now} />;
+  },
+};
+
+/** Lanes grouped by worker: the wide fan-out sent round-robin to three workers, each band stacking the attempts it ran at once. */
+export const ByWorker: Story = {
+  args: { state: wideFanOutOnWorkersFinished.state, now: wideFanOutOnWorkersFinished.now, groupBy: 'worker' },
+};
+
+/** Grouped by worker mid-run: bars growing in each worker's band. */
+export const ByWorkerRunning: Story = {
+  args: { state: wideFanOutOnWorkersLive.state, now: wideFanOutOnWorkersLive.now, groupBy: 'worker' },
+};
+
+/** Grouped by worker with a step the server ran itself: the `server` band. */
+export const ByWorkerWithServer: Story = {
+  args: { state: seedDemoOnWorkersFinished.state, now: seedDemoOnWorkersFinished.now, groupBy: 'worker' },
+};
+
+/** Grouped by worker: the failed upload's retry ran on the other worker. */
+export const ByWorkerWithRetry: Story = {
+  args: { state: failuresOnWorkersFinished.state, now: failuresOnWorkersFinished.now, groupBy: 'worker' },
+};
+
+/** The same run by slot: each bar's tooltip names its worker. */
+export const BySlotOnWorkers: Story = {
+  args: { state: wideFanOutOnWorkersFinished.state, now: wideFanOutOnWorkersFinished.now },
+};
+
+/** The wide fan-out on three workers replayed in real time, grouped by worker. */
+export const LiveReplayByWorker: Story = {
+  args: { groupBy: 'worker' },
+  render: (args) => {
+    const { state, now } = useReplay(wideFanOutOnWorkersRun);
     return <ParallelTimeline {...args} state={state} now={now} />;
   },
 };

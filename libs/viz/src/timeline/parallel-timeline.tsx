@@ -1,4 +1,4 @@
-import type { TimelineLayoutOptions } from './compute/timeline-layout.js';
+import type { TimelineBar, TimelineLayoutOptions } from './compute/timeline-layout.js';
 import { useTimelineLayout } from './use-timeline-layout.js';
 import { useRunStateInput, type RunInputProps } from '../shared/run-input.js';
 import { drawTime, useNow } from '../shared/use-now.js';
@@ -16,9 +16,10 @@ export interface ParallelTimelineProps extends RunInputProps, TimelineLayoutOpti
 }
 
 /**
- * A Gantt chart of the run: one lane per concurrency slot, a bar per process (retried attempts
- * hatched, `foreach` items one bar each), the critical path outlined, the number of processes
- * running over time underneath, and a moving "now" line while the run is live.
+ * A Gantt chart of the run: one lane per concurrency slot (or, with `groupBy="worker"`, one band per
+ * worker), a bar per process (retried attempts hatched, `foreach` items one bar each), the critical
+ * path outlined, the number of processes running over time underneath, and a moving "now" line
+ * while the run is live.
  */
 export function ParallelTimeline(props: ParallelTimelineProps) {
   const state = useRunStateInput(props);
@@ -26,11 +27,16 @@ export function ParallelTimeline(props: ParallelTimelineProps) {
   const layout = useTimelineLayout(state, now, props);
   const hatchId = useSvgId('weft-retry-hatch');
   const select = props.onSelectStep;
+  const byWorker = layout.groupBy === 'worker';
+  const where = byWorker
+    ? `${layout.groups.length} ${layout.groups.length === 1 ? 'worker' : 'workers'}`
+    : `${layout.lanes.length} slots`;
   const label =
     props.ariaLabel ??
-    `Parallel timeline${state.workflow ? ` of ${state.workflow}` : ''}: ${layout.bars.length} processes on ${
-      layout.lanes.length
-    } slots over ${formatDuration(layout.spanMs)}, peak ${layout.strip.peak} running at once`;
+    `Parallel timeline${state.workflow ? ` of ${state.workflow}` : ''}: ${layout.bars.length} processes on ${where} over ${formatDuration(
+      layout.spanMs,
+    )}, peak ${layout.strip.peak} running at once`;
+  const barItem = (bar: TimelineBar) => <TimelineBarItem key={bar.key} bar={bar} hatchId={hatchId} onSelect={select} />;
   return (
     <>
       {props.injectStyles !== false && <VizStyles />}
@@ -54,8 +60,21 @@ export function ParallelTimeline(props: ParallelTimelineProps) {
           {layout.lanes.map((lane) => (
             <g key={lane.index}>
               <rect className="weft-timeline-lane" x={layout.plotX} y={lane.y} width={layout.plotWidth} height={lane.height} />
-              <text className="weft-muted" x={4} y={lane.y + lane.height / 2 + 4}>
-                {lane.label}
+              {lane.label && (
+                <text className="weft-muted" x={4} y={lane.y + lane.height / 2 + 4}>
+                  {lane.label}
+                </text>
+              )}
+            </g>
+          ))}
+          {layout.groups.map((group, i) => (
+            <g key={group.key} data-worker-band={group.title}>
+              {i > 0 && (
+                <line className="weft-timeline-group-rule" x1={0} x2={layout.width} y1={group.y - 5} y2={group.y - 5} />
+              )}
+              <text className="weft-timeline-group-label" x={4} y={group.y + group.height / 2 + 4}>
+                <title>{group.title}</title>
+                {group.label}
               </text>
             </g>
           ))}
@@ -76,47 +95,19 @@ export function ParallelTimeline(props: ParallelTimelineProps) {
             y2={layout.axis.y}
           />
         </g>
-        <g role="list" aria-label="Step processes">
-          {layout.bars.map((bar) => (
-            <g
-              key={bar.key}
-              role="listitem"
-              className={`weft-timeline-bar weft-status-${bar.status}${bar.critical ? ' weft-critical' : ''}${
-                bar.retried ? ' weft-retried' : ''
-              }`}
-              transform={`translate(${bar.x},${bar.y})`}
-              tabIndex={0}
-              aria-label={bar.ariaLabel}
-              data-step={bar.stepId}
-              data-status={bar.status}
-              onClick={select ? () => select(bar.stepId) : undefined}
-              onKeyDown={
-                select
-                  ? (e) => {
-                      if (e.key === 'Enter' || e.key === ' ') {
-                        e.preventDefault();
-                        select(bar.stepId);
-                      }
-                    }
-                  : undefined
-              }
-            >
-              <title>{bar.ariaLabel}</title>
-              <rect
-                className="weft-shape"
-                width={bar.width}
-                height={bar.height}
-                rx={3}
-                style={bar.retried ? { fill: `url(#${hatchId})` } : undefined}
-              />
-              {bar.label && (
-                <text x={5} y={bar.height / 2 + 4}>
-                  {bar.label}
-                </text>
-              )}
-            </g>
-          ))}
-        </g>
+        {byWorker ? (
+          <g role="group" aria-label="Step processes by worker">
+            {layout.groups.map((group, i) => (
+              <g key={group.key} role="list" aria-label={group.ariaLabel}>
+                {layout.bars.filter((bar) => bar.group === i).map(barItem)}
+              </g>
+            ))}
+          </g>
+        ) : (
+          <g role="list" aria-label="Step processes">
+            {layout.bars.map(barItem)}
+          </g>
+        )}
         <g role="img" aria-label={layout.strip.ariaLabel} className="weft-concurrency">
           <text className="weft-muted" x={4} y={layout.strip.y + 12}>
             running
@@ -146,5 +137,46 @@ export function ParallelTimeline(props: ParallelTimelineProps) {
         )}
       </svg>
     </>
+  );
+}
+
+/** One process's bar: focusable, labelled, selectable with a click, Enter or Space. */
+function TimelineBarItem({ bar, hatchId, onSelect }: { bar: TimelineBar; hatchId: string; onSelect?: (stepId: string) => void }) {
+  return (
+    <g
+      role="listitem"
+      className={`weft-timeline-bar weft-status-${bar.status}${bar.critical ? ' weft-critical' : ''}${bar.retried ? ' weft-retried' : ''}`}
+      transform={`translate(${bar.x},${bar.y})`}
+      tabIndex={0}
+      aria-label={bar.ariaLabel}
+      data-step={bar.stepId}
+      data-status={bar.status}
+      data-worker={bar.worker ?? undefined}
+      onClick={onSelect ? () => onSelect(bar.stepId) : undefined}
+      onKeyDown={
+        onSelect
+          ? (e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                onSelect(bar.stepId);
+              }
+            }
+          : undefined
+      }
+    >
+      <title>{bar.ariaLabel}</title>
+      <rect
+        className="weft-shape"
+        width={bar.width}
+        height={bar.height}
+        rx={3}
+        style={bar.retried ? { fill: `url(#${hatchId})` } : undefined}
+      />
+      {bar.label && (
+        <text x={5} y={bar.height / 2 + 4}>
+          {bar.label}
+        </text>
+      )}
+    </g>
   );
 }

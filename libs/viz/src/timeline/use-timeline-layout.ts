@@ -4,9 +4,9 @@ import { computeTimeline, type TimelineLayout, type TimelineLayoutOptions } from
 
 /** Memoised timeline layout. */
 export function useTimelineLayout(state: RunState, now: number, options: TimelineLayoutOptions = {}): TimelineLayout {
-  const { width, laneHeight, laneGap, labelWidth, stripHeight } = options;
+  const { width, laneHeight, laneGap, labelWidth, stripHeight, groupBy } = options;
   return useMemo(
-    () => computeTimeline(state, now, { width, laneHeight, laneGap, labelWidth, stripHeight }),
-    [state, now, width, laneHeight, laneGap, labelWidth, stripHeight],
+    () => computeTimeline(state, now, { width, laneHeight, laneGap, labelWidth, stripHeight, groupBy }),
+    [state, now, width, laneHeight, laneGap, labelWidth, stripHeight, groupBy],
   );
 }

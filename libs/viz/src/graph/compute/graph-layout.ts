@@ -44,6 +44,8 @@ export interface GraphNode {
   readonly tooltip: string | null;
   /** Full description for assistive technology. */
   readonly ariaLabel: string;
+  /** Worker that ran its last attempt; null for the server itself (or when it has not run). */
+  readonly worker: string | null;
 }
 
 export interface GraphEdge {
@@ -193,6 +195,7 @@ export function decorateGraph(geometry: GraphGeometry, state: RunState, now: num
       status === 'succeeded' || status === 'failed' ? formatDuration(s?.durationMs) : null,
       explain,
       extras.join(', ') || null,
+      s?.worker ? `on worker ${s.worker}` : null,
       critical.has(n.id) ? 'on the critical path' : null,
     ]
       .filter(Boolean)
@@ -209,6 +212,7 @@ export function decorateGraph(geometry: GraphGeometry, state: RunState, now: num
       detail,
       tooltip,
       ariaLabel,
+      worker: s?.worker ?? null,
     };
   });
   const edges = geometry.edges.map((e) => ({ ...e, critical: criticalEdges.has(`${e.from}→${e.to}`) }));

@@ -61,6 +61,8 @@ describe('estimateWhatIf', () => {
       attempts: 1,
       itemCount: null,
       reused: false,
+      worker: null,
+      runsOn: null,
     });
     const cyclic: RunState = {
       ...initialRunState(),

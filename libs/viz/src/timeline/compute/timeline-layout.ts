@@ -3,6 +3,7 @@ import type { StepStatus } from '@weft/core/browser';
 import type { RunState } from '../../state/run-state.types.js';
 import { concurrencySteps, processIntervals } from '../../shared/process-intervals.js';
 import { formatDuration, formatTick } from '../../shared/format.js';
+import { groupByWorker, type TimelineGroupBy } from './worker-groups.js';
 
 /** Sizes of the timeline drawing, in px. */
 export interface TimelineLayoutOptions {
@@ -12,11 +13,21 @@ export interface TimelineLayoutOptions {
   readonly laneHeight?: number;
   /** @default 4 */
   readonly laneGap?: number;
-  /** Width of the lane labels on the left. @default 56 */
+  /** Width of the lane labels on the left. @default 56, or 120 when grouped by worker */
   readonly labelWidth?: number;
   /** Height of the concurrency-over-time strip under the lanes. @default 48 */
   readonly stripHeight?: number;
+  /**
+   * `lane`: one lane per concurrency slot. `worker`: one band per worker (`server` for the steps the
+   * server ran itself), its processes stacked in sub-lanes so none overlap. @default 'lane'
+   */
+  readonly groupBy?: TimelineGroupBy;
 }
+
+/** Space between two worker bands, in px. */
+const GROUP_GAP = 10;
+/** Width of a character of the labels, in px, for fitting text. */
+const CHAR_WIDTH = 6.2;
 
 export interface TimelineBar {
   readonly key: string;
@@ -24,6 +35,10 @@ export interface TimelineBar {
   readonly item: number | null;
   readonly attempt: number;
   readonly lane: number;
+  /** Worker that ran it; null for the server itself. */
+  readonly worker: string | null;
+  /** Index of its band in `groups` when grouped by worker, else null. */
+  readonly group: number | null;
   readonly x: number;
   readonly y: number;
   readonly width: number;
@@ -37,13 +52,45 @@ export interface TimelineBar {
   readonly ariaLabel: string;
 }
 
+export interface TimelineLane {
+  readonly index: number;
+  readonly y: number;
+  readonly height: number;
+  /** `slot 1`; empty for a worker band's sub-lane. */
+  readonly label: string;
+  /** Index of its band in `groups`, or null. */
+  readonly group: number | null;
+}
+
+/** A worker's band: its sub-lanes together. */
+export interface TimelineGroup {
+  /** Stable key (the worker id, or `server`). */
+  readonly key: string;
+  /** Worker id; null for the server itself. */
+  readonly worker: string | null;
+  /** The worker id or `server`, shortened with `…` to fit the label column. */
+  readonly label: string;
+  /** The full name. */
+  readonly title: string;
+  readonly y: number;
+  readonly height: number;
+  readonly laneCount: number;
+  readonly processCount: number;
+  /** `Worker build-1:4242: 5 processes`. */
+  readonly ariaLabel: string;
+}
+
 export interface TimelineLayout {
   readonly width: number;
   readonly height: number;
   /** Left edge of the plotting area. */
   readonly plotX: number;
   readonly plotWidth: number;
-  readonly lanes: readonly { readonly index: number; readonly y: number; readonly height: number; readonly label: string }[];
+  readonly groupBy: TimelineGroupBy;
+  /** The rows bars sit in: slots, or the sub-lanes of each worker band (labelled by their band instead). */
+  readonly lanes: readonly TimelineLane[];
+  /** One band per worker when grouped by worker, in order of their first start; empty otherwise. */
+  readonly groups: readonly TimelineGroup[];
   readonly bars: readonly TimelineBar[];
   readonly axis: { readonly y: number; readonly ticks: readonly { readonly x: number; readonly label: string }[] };
   readonly strip: {
@@ -63,15 +110,28 @@ export interface TimelineLayout {
   readonly spanMs: number;
 }
 
+/** `text`, or its start and `…` when it is wider than `width` px. */
+function fitText(text: string, width: number): string {
+  const max = Math.max(1, Math.floor(width / CHAR_WIDTH));
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}
+
+/** `worker build-1:4242`, `the server`. */
+function workerText(worker: string | null): string {
+  return worker === null ? 'the server' : `worker ${worker}`;
+}
+
 /**
- * A Gantt of the run: one lane per concurrent slot, one bar per process (retries and `foreach`
- * items each get their own), a time axis, and the number of processes running over time. Pure.
+ * A Gantt of the run: one lane per concurrent slot (or one band per worker), one bar per process
+ * (retries and `foreach` items each get their own), a time axis, and the number of processes
+ * running over time. Pure.
  */
 export function computeTimeline(state: RunState, now: number, options: TimelineLayoutOptions = {}): TimelineLayout {
+  const groupBy = options.groupBy ?? 'lane';
   const width = Math.max(200, options.width ?? 800);
   const laneHeight = options.laneHeight ?? 26;
   const laneGap = options.laneGap ?? 4;
-  const labelWidth = options.labelWidth ?? 56;
+  const labelWidth = options.labelWidth ?? (groupBy === 'worker' ? 120 : 56);
   const stripHeight = options.stripHeight ?? 48;
   const right = 12;
   const top = 4;
@@ -84,12 +144,43 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
   const x = scaleLinear().domain([0, spanMs]).range([labelWidth, width - right]);
   const critical = new Set(state.criticalPath);
 
-  const lanes = Array.from({ length: laneCount }, (_, index) => ({
-    index,
-    y: top + index * (laneHeight + laneGap),
-    height: laneHeight,
-    label: `slot ${index + 1}`,
-  }));
+  const pitch = laneHeight + laneGap;
+  let lanes: TimelineLane[];
+  let groups: TimelineGroup[] = [];
+  /** Where each process sits: its row's y and its band. */
+  const placed = new Map<string, { y: number; group: number | null }>();
+  if (groupBy === 'worker') {
+    lanes = [];
+    let y = top;
+    groups = groupByWorker(intervals).map((g, index): TimelineGroup => {
+      for (let row = 0; row < g.laneCount; row++)
+        lanes.push({ index: lanes.length, y: y + row * pitch, height: laneHeight, label: '', group: index });
+      for (const iv of g.items) placed.set(iv.key, { y: y + iv.row * pitch, group: index });
+      const n = g.items.length;
+      const group: TimelineGroup = {
+        key: g.worker ?? g.label,
+        worker: g.worker,
+        label: fitText(g.label, labelWidth - 8),
+        title: g.label,
+        y,
+        height: g.laneCount * pitch - laneGap,
+        laneCount: g.laneCount,
+        processCount: n,
+        ariaLabel: `${g.worker === null ? 'The server' : `Worker ${g.worker}`}: ${n} ${n === 1 ? 'process' : 'processes'}`,
+      };
+      y += g.laneCount * pitch + GROUP_GAP;
+      return group;
+    });
+  } else {
+    lanes = Array.from({ length: laneCount }, (_, index) => ({
+      index,
+      y: top + index * pitch,
+      height: laneHeight,
+      label: `slot ${index + 1}`,
+      group: null,
+    }));
+    for (const iv of intervals) placed.set(iv.key, { y: top + iv.lane * pitch, group: null });
+  }
   const bars = intervals.map((iv): TimelineBar => {
     const x0 = x(iv.start);
     const w = Math.max(2, x(iv.end) - x0);
@@ -101,7 +192,11 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
       iv.attempt > 1 ? `attempt ${iv.attempt}` : null,
       iv.open ? `running for ${formatDuration(iv.end - iv.start)}` : `${iv.status} in ${formatDuration(iv.end - iv.start)}`,
       iv.retried ? 'retried' : null,
-      `from ${formatTick(iv.start)} on slot ${iv.lane + 1}`,
+      groupBy === 'worker'
+        ? `from ${formatTick(iv.start)} on ${workerText(iv.worker)}`
+        : `from ${formatTick(iv.start)} on slot ${iv.lane + 1}`,
+      // By slot, name the worker only when there is one: on a server without workers every process is local.
+      groupBy === 'lane' && iv.worker !== null ? `on ${workerText(iv.worker)}` : null,
       critical.has(iv.stepId) ? 'critical path' : null,
     ]
       .filter(Boolean)
@@ -112,8 +207,10 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
       item: iv.item,
       attempt: iv.attempt,
       lane: iv.lane,
+      worker: iv.worker,
+      group: placed.get(iv.key)?.group ?? null,
       x: x0,
-      y: top + iv.lane * (laneHeight + laneGap),
+      y: placed.get(iv.key)?.y ?? top,
       width: w,
       height: laneHeight,
       status: iv.status,
@@ -124,7 +221,9 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
     };
   });
 
-  const lanesBottom = top + laneCount * (laneHeight + laneGap);
+  const lastLane = lanes[lanes.length - 1];
+  // An empty worker layout (nothing ran yet) keeps one lane's height so the axis does not hug the top.
+  const lanesBottom = lastLane ? lastLane.y + lastLane.height + laneGap : top + pitch;
   const axisY = lanesBottom + 2;
   const ticks = x.ticks(Math.max(2, Math.floor((width - labelWidth) / 90))).map((t) => ({ x: x(t), label: formatTick(t) }));
 
@@ -151,7 +250,9 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
     height: stripY + stripHeight + 4,
     plotX: labelWidth,
     plotWidth: width - right - labelWidth,
+    groupBy,
     lanes,
+    groups,
     bars,
     axis: { y: axisY, ticks },
     strip: {
