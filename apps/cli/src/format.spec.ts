@@ -19,8 +19,14 @@ describe('parseArgs', () => {
   const spec = { json: 'boolean', 'max-parallel': 'string' } as const;
 
   it('reads flags in every form and keeps positionals', () => {
-    expect(parseArgs(['a.yaml', '--json', '--max-parallel', '3'], spec)).toEqual({ positionals: ['a.yaml'], flags: { json: true, 'max-parallel': '3' } });
-    expect(parseArgs(['--max-parallel=2', '--', '--json'], spec)).toEqual({ positionals: ['--json'], flags: { 'max-parallel': '2' } });
+    expect(parseArgs(['a.yaml', '--json', '--max-parallel', '3'], spec)).toEqual({ positionals: ['a.yaml'], flags: { json: true, 'max-parallel': '3' }, lists: {} });
+    expect(parseArgs(['--max-parallel=2', '--', '--json'], spec)).toEqual({ positionals: ['--json'], flags: { 'max-parallel': '2' }, lists: {} });
+  });
+
+  it('keeps every value of a repeatable flag, in order', () => {
+    const repeatable = { label: 'strings', id: 'string' } as const;
+    expect(parseArgs(['--label', 'gpu', '--label=big', '--id', 'w'], repeatable)).toEqual({ positionals: [], flags: { id: 'w' }, lists: { label: ['gpu', 'big'] } });
+    expect(parseArgs([], repeatable)).toEqual({ positionals: [], flags: {}, lists: { label: [] } });
   });
 
   it('names what is wrong', () => {

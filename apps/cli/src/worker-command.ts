@@ -1,6 +1,6 @@
 import { availableParallelism, homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import type { StepTypeHandler, StepTypeRegistry } from '@weft/core';
 import { UsageError, parseArgs } from './args';
 import { EXIT, type CommandIo } from './commands';
@@ -33,7 +33,12 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
     throw new UsageError(`--id must be one word of at most 200 characters, got '${id}'`);
   }
   const { parseQueueUrl, WeftWorker } = await import('@weft/queue');
-  parseQueueUrl(url);
+  try {
+    parseQueueUrl(url);
+  } catch (error) {
+    // @weft/queue has its own copy of @weft/core's error classes: its message is the usage error.
+    throw new UsageError(`--queue: ${(error as Error).message}`);
+  }
   const stepTypes = new StepTypeRegistry((await import('@weft/step-types')).builtinStepTypes());
   for (const spec of lists.plugin) for (const handler of await loadPlugin(spec)) register(stepTypes, handler, spec);
   const cacheDir = resolve((flags.cache as string | undefined) ?? join(io.env.WEFT_CACHE_DIR ?? join(homedir(), '.cache', 'weft'), 'bundles'));
@@ -62,10 +67,11 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
 
 /** The step types a plugin module gives: its `stepTypes` export (handlers, or a function returning them). */
 async function loadPlugin(spec: string): Promise<StepTypeHandler[]> {
-  const target = spec.startsWith('.') || isAbsolute(spec) ? pathToFileURL(resolve(spec)).href : spec;
+  // A package is found from the working directory, as `npx` users expect; ES modules load too (require(esm)).
+  const target = spec.startsWith('.') || isAbsolute(spec) ? resolve(spec) : spec;
   let plugin: Record<string, unknown>;
   try {
-    plugin = (await import(target)) as Record<string, unknown>;
+    plugin = createRequire(join(process.cwd(), 'weft-worker.cjs'))(target) as Record<string, unknown>;
   } catch (error) {
     throw new UsageError(`--plugin ${spec}: cannot load it (${(error as Error).message.split('\n')[0]}); give a package name installed here or a path to a module`);
   }

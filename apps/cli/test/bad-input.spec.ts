@@ -112,3 +112,38 @@ describe('weft on bad input', () => {
     expect(result.stderr).toMatch(/many\.yaml:4:\d+ steps\[1\]\.id: duplicate step id 'a'/);
   });
 });
+
+describe('weft worker on bad input', () => {
+  it('needs the queue, and says how to give it', () => {
+    expectUsage(weft(['worker']), /'weft worker' needs the queue: --queue redis:\/\/host:port\[\/db\] \(or WEFT_QUEUE_URL\)/);
+  });
+
+  it.each([
+    [['--queue', 'http://127.0.0.1:6379'], /the queue URL 'http:\/\/…' must start with redis:\/\//],
+    [['--queue', 'redis://127.0.0.1:6379/x'], /the queue URL's database 'x' must be a number/],
+    [['--queue', 'redis://127.0.0.1:1', '--concurrency', '0'], /--concurrency must be an integer from 1 to 256, got '0'/],
+    [['--queue', 'redis://127.0.0.1:1', '--label', 'gpu:1'], /--label 'gpu:1' is not a worker label/],
+    [['--queue', 'redis://127.0.0.1:1', '--plugin', './no-such-plugin.js'], /--plugin \.\/no-such-plugin\.js: cannot load it/],
+    [['--queue', 'redis://127.0.0.1:1', 'extra.yaml'], /'weft worker' takes no file, got extra\.yaml/],
+  ])('refuses %j, saying what and how', (args, message) => {
+    const result = weft(['worker', ...args]);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(result.code).toBe(2);
+  });
+
+  it('refuses a plugin module that exports no step types', () => {
+    file('empty-plugin.cjs', 'module.exports = { nothing: true };\n');
+    const result = weft(['worker', '--queue', 'redis://127.0.0.1:1', '--plugin', './empty-plugin.cjs']);
+    expect(result.stderr).toMatch(/--plugin \.\/empty-plugin\.cjs: it exports no step types; a plugin exports `stepTypes`/);
+    expect(result.code).toBe(2);
+  });
+});
+
+/** A usage mistake: exit 2, the message, then the usage text. */
+function expectUsage(result: ReturnType<typeof weft>, message: RegExp): void {
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).toContain('Usage: weft <command>');
+  expect(result.stdout).toBe('');
+  expect(result.code).toBe(2);
+}

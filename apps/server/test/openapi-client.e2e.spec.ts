@@ -20,6 +20,7 @@ const TOKEN = 'openapi-client-test-token-0123456789';
 const OPERATIONS = [
   'getHealth',
   'listStepTypes',
+  'listWorkers',
   'createWorkflow',
   'listWorkflows',
   'getWorkflow',

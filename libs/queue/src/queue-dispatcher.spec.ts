@@ -43,7 +43,7 @@ afterEach(async () => {
   await Promise.all(dispatchers.splice(0).map((d) => d.close()));
   await Promise.all(workers.splice(0).map((w) => w.close(true)));
   rmSync(dir, { recursive: true, force: true });
-});
+}, 20_000);
 
 function workflow(yaml: string, folder = dir): Workflow {
   const result = parseWorkflow(yaml, { rootDir: folder, stepTypes: registry() });
@@ -191,6 +191,23 @@ describe('QueueDispatcher with workers', () => {
     expect(report.steps.a).toMatchObject({ status: 'failed', reason: 'spawn_error', attempts: 0 });
     expect(report.steps.a.message).toMatch(/not sent to a worker: the workflow folder .* holds more than 100 KiB.*big\.bin.*WEFT_BUNDLE_LIMIT/);
   });
+
+  it('ends a cancelled run within a few seconds even while Redis does not answer', async () => {
+    await startWorker('w1', { concurrency: 1 });
+    const flow = workflow(['steps:', '  - id: long', '    type: shell', '    run: sleep 20'].join('\n'));
+    const controller = new AbortController();
+    const done = run(flow, dispatcher({ lostAfterMs: 60_000 }), controller.signal);
+    await waitUntil(async () => (await listWorkers(connectRedisOnce(), prefix, 5000))[0]?.running === 1);
+    const down = redis.restart({ downMs: 6000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const t0 = Date.now();
+    controller.abort();
+    const { report } = await done;
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(report.steps.long).toMatchObject({ status: 'cancelled' });
+    expect(report.steps.long.message).toContain('Redis did not answer');
+    await down;
+  }, 30_000);
 
   it('lists the live workers with their labels, slots and what they run', async () => {
     await startWorker('w1', { labels: ['gpu', 'big'], concurrency: 3 });

@@ -21,6 +21,9 @@ import { listWorkers } from './worker-registry';
 const TOP_PRIORITY = 1;
 const LAST_PRIORITY = 2_097_151;
 
+/** How long a cancel waits for Redis before it ends the attempt here anyway. */
+const CANCEL_ANSWER_MS = 2000;
+
 /** Largest job (the attempt as JSON: inputs, config, env) sent to a worker. */
 export const MAX_JOB_BYTES = 512 * 1024;
 /** Largest workflow folder shipped to workers, unless told otherwise. */
@@ -164,7 +167,8 @@ export class QueueDispatcher implements StepDispatcher {
     for (const pending of this.#pending.values()) pending.resolve({ ok: false, reason: 'server_lost', message: 'the server stopped waiting for it' });
     this.#pending.clear();
     this.#reader.disconnect();
-    await this.#reading?.catch(() => undefined);
+    // A read sent while Redis was away may never settle: wait for the loop a little, not forever.
+    await Promise.race([this.#reading?.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
     await this.#redis.quit().catch(() => undefined);
   }
@@ -285,12 +289,21 @@ export class QueueDispatcher implements StepDispatcher {
       return this.#finish(pending, { ok: false, reason: 'server_lost', message: 'released to another server' });
     }
     const key = keys.attempt(this.#prefix, jobId);
-    await this.#redis.multi().hset(key, 'cancel', '1').expire(key, KEY_TTL_SECONDS).exec();
-    const removed = await this.#queue(pending.queue)
-      .remove(jobId)
-      .catch(() => 0);
-    if (removed === 1) this.#finish(pending, { ok: false, reason: 'cancelled', message: 'cancelled before a worker took it' });
-    // Otherwise a worker has it: it sees the flag and reports the attempt's end.
+    const told = (async () => {
+      await this.#redis.multi().hset(key, 'cancel', '1').expire(key, KEY_TTL_SECONDS).exec();
+      const removed = await this.#queue(pending.queue)
+        .remove(jobId)
+        .catch(() => 0);
+      if (removed === 1) this.#finish(pending, { ok: false, reason: 'cancelled', message: 'cancelled before a worker took it' });
+      // Otherwise a worker has it: it sees the flag and reports the attempt's end.
+    })();
+    // Redis down: the cancel still ends the attempt here; its worker is told once Redis answers.
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<'silent'>((resolve) => (timer = setTimeout(() => resolve('silent'), CANCEL_ANSWER_MS)));
+    if ((await Promise.race([told, silent])) === 'silent') {
+      this.#finish(pending, { ok: false, reason: 'cancelled', message: 'cancelled; Redis did not answer, so its worker is told to stop once it does' });
+    }
+    clearTimeout(timer);
   }
 
   /** Phase 3: finished attempts whose stream entry was lost, lost workers, jobs Redis lost. */

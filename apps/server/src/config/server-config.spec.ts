@@ -103,6 +103,22 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig({ WEFT_LEASE_MS: '30s' })).toThrow("WEFT_LEASE_MS must be an integer from 1 to 3600000, got '30s'");
   });
 
+  it('reads the queue settings, and says how to fix a bad one', () => {
+    expect(loadServerConfig({}).weft).toMatchObject({ queueUrl: null, workerLostMs: undefined, bundleLimitBytes: undefined });
+    expect(loadServerConfig({ WEFT_QUEUE_URL: 'redis://10.0.0.5:6379/2', WEFT_WORKER_LOST_MS: '5000', WEFT_BUNDLE_LIMIT: '10mb' }).weft).toMatchObject({
+      queueUrl: 'redis://10.0.0.5:6379/2',
+      workerLostMs: 5000,
+      bundleLimitBytes: 10 * 1024 * 1024,
+    });
+    expect(loadServerConfig({ WEFT_QUEUE_URL: 'rediss://:secret@redis.internal:6380' }).weft.queueUrl).toBe('rediss://:secret@redis.internal:6380');
+    expect(() => loadServerConfig({ WEFT_QUEUE_URL: 'http://:hunter2@redis:6379' })).toThrow(
+      "WEFT_QUEUE_URL must look like redis://host:port[/db] (rediss:// for TLS), got 'http://:***@redis:6379'",
+    );
+    expect(() => loadServerConfig({ WEFT_QUEUE_URL: 'redis://host:6379/zero' })).toThrow(/WEFT_QUEUE_URL must look like/);
+    expect(() => loadServerConfig({ WEFT_WORKER_LOST_MS: '30s' })).toThrow("WEFT_WORKER_LOST_MS must be an integer from 1 to 3600000, got '30s'");
+    expect(() => loadServerConfig({ WEFT_BUNDLE_LIMIT: 'huge' })).toThrow(/WEFT_BUNDLE_LIMIT must be a size like 1048576, 512kb, 1mb or 1MiB/);
+  });
+
   it('knows loopback addresses', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopback(host)).toBe(true);
     for (const host of ['0.0.0.0', '::', '10.0.0.1', 'example.internal']) expect(isLoopback(host)).toBe(false);

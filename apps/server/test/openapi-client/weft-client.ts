@@ -162,6 +162,14 @@ async function main(): Promise<void> {
     check(typeof shell.description === 'string' && Array.isArray(shell.codeFields), 'listStepTypes: shell has no description or codeFields');
   }
 
+  // listWorkers: this server runs steps itself (no queue)
+  {
+    const { data, error, response } = await client.GET('/api/workers');
+    expectStatus('listWorkers', response, 200, error);
+    const workers = must(data, 'listWorkers: no body');
+    check(workers.dispatcher === 'local' && workers.workers.length === 0, `listWorkers: ${JSON.stringify(workers)}`);
+  }
+
   // createWorkflow from JSON (an object body) and from YAML (a string body)
   const jsonId = await createJson('createWorkflow (JSON)', PIPELINE);
   let yamlId: string;
