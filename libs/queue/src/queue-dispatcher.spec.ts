@@ -209,6 +209,32 @@ describe('QueueDispatcher with workers', () => {
     await down;
   }, 30_000);
 
+  it('gives a waiting attempt with the longest remaining critical path the next free worker, across runs', async () => {
+    await startWorker('w1', { concurrency: 1 });
+    const d = dispatcher();
+    const wide = workflow(['steps:', ...['x1', 'x2', 'x3', 'x4'].flatMap((id) => [`  - id: ${id}`, '    type: shell', '    run: sleep 0.2'])].join('\n'));
+    const chain = workflow(['steps:', ...['y1', 'y2', 'y3'].flatMap((id, i) => [`  - id: ${id}`, '    type: shell', '    run: "true"', ...(i ? [`    needs: [y${i}]`] : [])])].join('\n'));
+    const first = run(wide, d);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // x1 runs; x2..x4 wait in the queue
+    const second = run(chain, d);
+    const [{ report: x }, { report: y }] = await Promise.all([first, second]);
+    const started = (s: { startedAt: string | null }) => Date.parse(s.startedAt!);
+    // y1 (3 steps of work behind it) overtakes x2..x4 (1 each), which were queued before it.
+    const order = [...Object.entries(x.steps), ['y1', y.steps.y1] as const].sort((a, b) => started(a[1]) - started(b[1])).map(([id]) => id);
+    expect(order.slice(0, 2)).toEqual(['x1', 'y1']);
+  }, 30_000);
+
+  it('caps the attempts running on all workers together when told (maxInFlight)', async () => {
+    await startWorker('w1');
+    await startWorker('w2');
+    const flow = workflow(['steps:', ...['a', 'b', 'c'].flatMap((id) => [`  - id: ${id}`, '    type: shell', '    run: sleep 0.3'])].join('\n'));
+    const d = new QueueDispatcher({ url: redis.url, prefix, serverId: 'capped', checkEveryMs: 100, maxInFlight: 1 });
+    dispatchers.push(d);
+    const { report } = await run(flow, d);
+    expect(report.status).toBe('succeeded');
+    expect(report.peakParallelism).toBe(1);
+  }, 30_000);
+
   it('lists the live workers with their labels, slots and what they run', async () => {
     await startWorker('w1', { labels: ['gpu', 'big'], concurrency: 3 });
     await startWorker('w2');
