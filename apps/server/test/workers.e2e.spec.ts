@@ -27,6 +27,7 @@ steps:
     type: shell
     run: |
       echo "$WEFT_RUN_ID hold start" >> "$MARKS"
+      echo "hold is waiting"
       echo $$ >> "$PIDS"
       while [ ! -f "$RELEASE-$WEFT_RUN_ID" ]; do sleep 0.05; done
       echo "$WEFT_RUN_ID hold done" >> "$MARKS"
@@ -205,6 +206,8 @@ describe('steps on weft workers through Redis', () => {
   it('re-attaches to the attempts still running on workers after the server is SIGKILLed and restarted', async () => {
     const runId = await startRun(await store(workflow(dir.path)));
     const running = await holdRunningOn(runId);
+    // The log streams from the worker while the step runs.
+    await waitFor('the live log', async () => (await fetch(`http://127.0.0.1:${server.port}/api/runs/${runId}/steps/hold/logs`).then((r) => r.text())).includes('hold is waiting'));
     await server.kill('SIGKILL');
     await startServer();
     await waitFor('the restarted server to take its run over', () => server.output().includes(runId), 20_000);
@@ -213,6 +216,8 @@ describe('steps on weft workers through Redis', () => {
     expect(done.status).toBe('succeeded');
     expect(done.steps.hold).toMatchObject({ status: 'succeeded', attempts: 1, worker: running.steps.hold.worker });
     expect(marks(runId)).toEqual(['hold start', 'hold done', 'after done']);
+    // What the worker said before the restart is read back from the run's stream: the log is whole, once.
+    expect(await fetch(`http://127.0.0.1:${server.port}/api/runs/${runId}/steps/hold/logs`).then((r) => r.text())).toBe('hold is waiting\n');
   }, 90_000);
 
   it('refuses an attempt too large to send to a worker, saying why', async () => {

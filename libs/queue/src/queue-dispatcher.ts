@@ -21,6 +21,9 @@ import { listWorkers } from './worker-registry';
 const TOP_PRIORITY = 1;
 const LAST_PRIORITY = 2_097_151;
 
+/** Runs whose bundle hash is kept (a run packs its folder once; older runs pack it again if they need it). */
+const REMEMBERED_RUNS = 1000;
+
 /** How long a cancel waits for Redis before it ends the attempt here anyway. */
 const CANCEL_ANSWER_MS = 2000;
 
@@ -96,7 +99,7 @@ export class QueueDispatcher implements StepDispatcher {
   readonly #pending = new Map<string, Pending>();
   /** Run stream → last entry id read. */
   readonly #cursors = new Map<string, string>();
-  /** Run id → its bundle's hash (or the error packing it). */
+  /** Run id → its bundle's hash (or the error packing it), for the last {@link REMEMBERED_RUNS} runs. */
   readonly #bundles = new Map<string, Promise<string>>();
   /** Worker id → when its heartbeat was first found missing (Redis time, ms). */
   readonly #missingSince = new Map<string, number>();
@@ -202,6 +205,7 @@ export class QueueDispatcher implements StepDispatcher {
         return packed.hash;
       })();
       this.#bundles.set(job.runId, bundle);
+      if (this.#bundles.size > REMEMBERED_RUNS) this.#bundles.delete(this.#bundles.keys().next().value!);
       bundle.catch(() => this.#bundles.delete(job.runId));
     }
     return bundle;
