@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { ModuleMetadata } from '@nestjs/common';
 import type { StepLimits } from '@weft/core';
 import { DEFAULT_LEASE_MS, type HistoryDatabaseOptions } from '@weft/history';
+import { DEFAULT_LOST_AFTER_MS } from '@weft/queue';
 
 /** How Weft is mounted: `WeftModule.forRoot(options)`. */
 export interface WeftModuleOptions {
@@ -51,7 +52,7 @@ export interface WeftModuleOptions {
    * running across the cluster. @default null (run them here)
    */
   readonly queueUrl?: string | null;
-  /** With a queue: a worker silent this long is lost and its attempts run again elsewhere, in ms. @default 30000 */
+  /** With a queue: a worker silent this long is lost and its attempts run again elsewhere, in ms. @default 20000 (ten missed heartbeats) */
   readonly workerLostMs?: number;
   /** With a queue: the largest workflow folder shipped to workers, in bytes. @default 50 MiB */
   readonly bundleLimitBytes?: number;
@@ -106,7 +107,7 @@ export function resolveWeftOptions(options: WeftModuleOptions = {}): ResolvedWef
     leaseMs: positiveMs(options, 'leaseMs', DEFAULT_LEASE_MS),
     resume: options.resume ?? true,
     queueUrl: options.queueUrl || null,
-    workerLostMs: positiveMs(options, 'workerLostMs', 30_000),
+    workerLostMs: positiveMs(options, 'workerLostMs', DEFAULT_LOST_AFTER_MS),
     bundleLimitBytes: positiveMs(options, 'bundleLimitBytes', 50 * 1024 * 1024),
   };
 }

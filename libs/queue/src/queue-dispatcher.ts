@@ -32,7 +32,7 @@ export const MAX_JOB_BYTES = 512 * 1024;
 /** Largest workflow folder shipped to workers, unless told otherwise. */
 export const DEFAULT_BUNDLE_LIMIT = 50 * 1024 * 1024;
 /** A worker silent this long is lost, unless told otherwise. */
-export const DEFAULT_LOST_AFTER_MS = 30_000;
+export const DEFAULT_LOST_AFTER_MS = 20_000;
 
 export interface QueueDispatcherOptions {
   /** `redis://host:port[/db]`. */
@@ -97,8 +97,10 @@ export class QueueDispatcher implements StepDispatcher {
   readonly #reader: Redis;
   readonly #queues = new Map<string, Queue>();
   readonly #pending = new Map<string, Pending>();
-  /** Run stream → last entry id read. */
+  /** Run stream → last entry id read, for the last {@link REMEMBERED_RUNS} runs. */
   readonly #cursors = new Map<string, string>();
+  /** The run streams read now: those of runs with attempts in flight. */
+  readonly #following = new Set<string>();
   /** Run id → its bundle's hash (or the error packing it), for the last {@link REMEMBERED_RUNS} runs. */
   readonly #bundles = new Map<string, Promise<string>>();
   /** Worker id → when its heartbeat was first found missing (Redis time, ms). */
@@ -211,11 +213,18 @@ export class QueueDispatcher implements StepDispatcher {
     return bundle;
   }
 
-  /** Reads the run's stream from its start (a run taken over sees what its workers said before). */
+  /**
+   * Reads the run's stream from where this server left it, or from its start (a run taken over
+   * sees what its workers said before).
+   */
   #follow(runId: string): void {
     const stream = keys.run(this.#prefix, runId);
-    if (this.#cursors.has(stream)) return;
-    this.#cursors.set(stream, '0');
+    if (this.#following.has(stream)) return;
+    this.#following.add(stream);
+    if (!this.#cursors.has(stream)) {
+      this.#cursors.set(stream, '0');
+      if (this.#cursors.size > REMEMBERED_RUNS) this.#cursors.delete(this.#cursors.keys().next().value!);
+    }
     void this.#redis.xadd(keys.wake(this.#prefix, this.#options.serverId), 'MAXLEN', '~', '10', '*', 'w', '1').catch(() => undefined);
   }
 
@@ -224,8 +233,8 @@ export class QueueDispatcher implements StepDispatcher {
     let wakeId = '$';
     while (!this.#closed) {
       this.#forgetIdleRuns();
-      const streams = [...this.#cursors.keys()];
-      const ids = streams.map((stream) => this.#cursors.get(stream)!);
+      const streams = [...this.#following];
+      const ids = streams.map((stream) => this.#cursors.get(stream) ?? '0');
       let reply: [string, [string, string[]][]][] | null;
       try {
         reply = (await this.#reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', wake, ...streams, wakeId, ...ids)) as typeof reply;
@@ -240,7 +249,7 @@ export class QueueDispatcher implements StepDispatcher {
           if (last) wakeId = last;
           continue;
         }
-        if (last && this.#cursors.has(stream)) this.#cursors.set(stream, last);
+        if (last) this.#cursors.set(stream, last);
         for (const [, fields] of entries) {
           const entry = decodeEntry(fields);
           if (entry) this.#take(entry);
@@ -249,10 +258,10 @@ export class QueueDispatcher implements StepDispatcher {
     }
   }
 
-  /** Stops reading the streams of runs with nothing in flight. */
+  /** Stops reading the streams of runs with nothing in flight (their positions are kept). */
   #forgetIdleRuns(): void {
     const active = new Set([...this.#pending.values()].map((pending) => keys.run(this.#prefix, pending.job.runId)));
-    for (const stream of this.#cursors.keys()) if (!active.has(stream)) this.#cursors.delete(stream);
+    for (const stream of this.#following) if (!active.has(stream)) this.#following.delete(stream);
   }
 
   #take(entry: RunStreamEntry): void {

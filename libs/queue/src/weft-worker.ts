@@ -40,11 +40,15 @@ export interface WeftWorkerOptions {
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** Claims an attempt for a worker unless someone has (a job delivered twice runs once). */
+/**
+ * Claims an attempt for a worker unless someone has (a job delivered twice runs once): 0 taken
+ * already, 1 claimed, 2 claimed but a server asked to stop it.
+ */
 const CLAIM = `
 if redis.call('HEXISTS', KEYS[1], 'state') == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'running', 'worker', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
+if redis.call('HGET', KEYS[1], 'cancel') == '1' then return 2 end
 return 1`;
 
 /**
@@ -165,7 +169,7 @@ export class WeftWorker {
     const jobId = String(bullJob.id);
     const attemptKey = keys.attempt(this.#prefix, jobId);
     const claimed = await this.#redis.eval(CLAIM, 1, attemptKey, this.id, KEY_TTL_SECONDS);
-    if (claimed !== 1) return this.#log('attempt skipped: already claimed', { attempt: jobId });
+    if (claimed === 0) return this.#log('attempt skipped: already claimed', { attempt: jobId });
     const controller = new AbortController();
     this.#running.set(jobId, { jobId, controller });
     const stream = keys.run(this.#prefix, data.job.runId);
@@ -174,7 +178,7 @@ export class WeftWorker {
     let timeout: NodeJS.Timeout | undefined;
     let outcome: StepOutcome;
     try {
-      if ((await this.#redis.hget(attemptKey, 'cancel')) === '1') controller.abort('cancelled');
+      if (claimed === 2) controller.abort('cancelled');
       const workdir = await this.#workdir(data.bundle);
       outcome = await this.#local.dispatch(
         { ...data.job, workdir },
@@ -206,7 +210,7 @@ export class WeftWorker {
     if (controller.signal.reason === 'worker_closed') return;
     const { log: _log, ...rest } = outcome;
     const result: AttemptOutcome = controller.signal.reason === 'timeout' && !rest.ok ? { ...rest, reason: 'timeout', message: `timed out after ${data.job.timeoutMs} ms` } : rest;
-    const kept = await this.#redis.eval(FINISH, 1, attemptKey, this.id, JSON.stringify(result), KEY_TTL_SECONDS);
+    const kept = await this.#redis.eval(FINISH, 1, attemptKey, this.id, compactJson(result), KEY_TTL_SECONDS);
     if (kept !== 1) return this.#log('result dropped: the server gave this attempt up', { attempt: jobId });
     await this.#send(stream, { kind: 'finished', job: jobId, worker: this.id, started, outcome: result });
   }
@@ -259,6 +263,14 @@ export class WeftWorker {
   #log(message: string, fields?: Record<string, unknown>): void {
     this.#options.log?.(message, fields);
   }
+}
+
+/**
+ * An outcome as JSON without its own null fields (they read back as absent, which means null), so
+ * that a small record stays compact in Redis; nulls inside its outputs are kept.
+ */
+function compactJson(outcome: AttemptOutcome): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(outcome).filter(([, value]) => value !== null)));
 }
 
 /** Batches an attempt's log chunks into stream entries. */
