@@ -131,14 +131,18 @@ export class RunWriter {
    */
   recordAttempt(event: AttemptStartedEvent | AttemptFinishedEvent): Promise<number> {
     if (event.type === 'attempt.finished') return this.#record(event);
-    return this.#record(event, (manager) =>
-      manager
-        .createQueryBuilder()
-        .update(StepRunEntity)
-        .set({ attempts: () => 'CASE WHEN attempts < :attempt THEN :attempt ELSE attempts END', worker: event.worker ?? null })
-        .where('run_id = :runId AND step_id = :stepId', { runId: event.runId, stepId: event.stepId, attempt: event.attempt })
-        .execute(),
-    );
+    const where = { runId: event.runId, stepId: event.stepId, attempt: event.attempt };
+    return this.#record(event, (manager) => {
+      const update = manager.createQueryBuilder().update(StepRunEntity);
+      // On this machine (no worker) the row changes only when the count goes up: most starts write nothing.
+      if (event.worker === null || event.worker === undefined) {
+        return update.set({ attempts: event.attempt }).where('run_id = :runId AND step_id = :stepId AND attempts < :attempt', where).execute();
+      }
+      return update
+        .set({ attempts: () => 'CASE WHEN attempts < :attempt THEN :attempt ELSE attempts END', worker: event.worker })
+        .where('run_id = :runId AND step_id = :stepId', where)
+        .execute();
+    });
   }
 
   /**
