@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLI_OWNER_PREFIX, HistoryStore, takeoverCandidates, type ServerIdentity } from '@weft/history';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
-import { LocalDispatchers } from './local-dispatchers.js';
+import { Dispatchers } from './dispatchers.js';
 import { RunsService } from './runs.service.js';
 import { SERVER_IDENTITY } from './server-identity.js';
 
@@ -47,7 +47,7 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(SERVER_IDENTITY) private readonly server: ServerIdentity,
     private readonly history: HistoryStore,
     private readonly runs: RunsService,
-    private readonly dispatchers: LocalDispatchers,
+    private readonly dispatchers: Dispatchers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

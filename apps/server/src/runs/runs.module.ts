@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
 import { StepTypesModule } from '../step-types/step-types.module.js';
 import { WorkflowsModule } from '../workflows/workflows.module.js';
-import { LocalDispatchers } from './local-dispatchers.js';
+import { Dispatchers } from './dispatchers.js';
 import { processSlotsProvider } from './process-slots.provider.js';
 import { RunOwnersService } from './run-owners.service.js';
 import { RunsController } from './runs.controller.js';
@@ -14,7 +14,7 @@ import { WorkersController } from './workers.controller.js';
 @Module({
   imports: [WorkflowsModule, StepTypesModule, EventsModule],
   controllers: [RunsController, WorkersController],
-  providers: [RunsService, RunOwnersService, LocalDispatchers, processSlotsProvider, serverIdentityProvider],
+  providers: [RunsService, RunOwnersService, Dispatchers, processSlotsProvider, serverIdentityProvider],
   exports: [RunsService],
 })
 export class RunsModule {}

@@ -20,7 +20,7 @@ import { StepTypesLoader } from '../step-types/step-types.loader.js';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 import { WorkflowsService, type LoadedWorkflow } from '../workflows/workflows.service.js';
 import { appendCapped, type ActiveRun } from './active-run.js';
-import { LocalDispatchers } from './local-dispatchers.js';
+import { Dispatchers } from './dispatchers.js';
 import { SERVER_IDENTITY } from './server-identity.js';
 
 /** Options of a run started over the API. */
@@ -65,7 +65,7 @@ export class RunsService {
     private readonly history: HistoryStore,
     private readonly workflows: WorkflowsService,
     private readonly stepTypes: StepTypesLoader,
-    private readonly dispatchers: LocalDispatchers,
+    private readonly dispatchers: Dispatchers,
     private readonly streams: RunEventStreams,
     private readonly emitter: EventEmitter2,
   ) {}

@@ -2,7 +2,7 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { ApiWeftRoutes } from '../common/api-responses.js';
-import { LocalDispatchers } from './local-dispatchers.js';
+import { Dispatchers } from './dispatchers.js';
 
 export class WorkerDto {
   @ApiProperty({ example: 'build-1:4242' })
@@ -31,7 +31,7 @@ export class WorkersDto {
 @UseGuards(ApiTokenGuard)
 @Controller('api/workers')
 export class WorkersController {
-  constructor(private readonly dispatchers: LocalDispatchers) {}
+  constructor(private readonly dispatchers: Dispatchers) {}
 
   @Get()
   @ApiOperation({ operationId: 'listWorkers', summary: 'The connected workers (none when steps run on this server)' })

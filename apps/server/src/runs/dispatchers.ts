@@ -16,7 +16,7 @@ import { SERVER_IDENTITY } from './server-identity.js';
  * put there.
  */
 @Injectable()
-export class LocalDispatchers {
+export class Dispatchers {
   readonly #logger = new Logger('Dispatch');
   #confined?: LocalDispatcher;
   #open?: LocalDispatcher;
