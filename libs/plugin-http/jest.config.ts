@@ -7,7 +7,7 @@ export default {
     '^@weft/core$': '<rootDir>/../core/src/index.ts',
     '^@weft/step-types$': '<rootDir>/../step-types/src/index.ts',
     '^@weft/history$': '<rootDir>/../history/src/index.ts',
-    '^@weft/server$': '<rootDir>/../../apps/server/src/index.ts',
+    '^@weft/core/testing$': '<rootDir>/../core/src/plugin-testing/index.ts',
     '^@weft/nest$': '<rootDir>/../nest/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

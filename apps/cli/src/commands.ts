@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { RunReport, StepTypeRegistry, Workflow } from '@weft/core';
+import type { RunReport, Workflow } from '@weft/core';
 import { UsageError, parseArgs } from './args';
 import { formatSpeedup, palette, plural, type Palette } from './format';
 import { loadEstimates, saveDurations } from './estimates-cache';
 import type { CliHistory } from './history';
+import { stepTypeRegistry } from './plugins';
 import { ProgressLifeCycle } from './progress.life-cycle';
 import { formatSummary } from './summary';
 
@@ -22,14 +23,12 @@ function colorsFor(stream: CommandIo['stdout'], env: NodeJS.ProcessEnv): Palette
   return palette(Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb');
 }
 
-async function stepTypes(): Promise<StepTypeRegistry> {
-  const [{ StepTypeRegistry }, { builtinStepTypes }] = await Promise.all([import('@weft/core'), import('@weft/step-types')]);
-  return new StepTypeRegistry(builtinStepTypes());
-}
+/** `--plugin SPEC` (repeatable) on validate, plan and run: step types from a plugin module. */
+const PLUGIN_FLAG = { plugin: 'strings' } as const;
 
-async function load(file: string): Promise<Workflow> {
+async function load(file: string, plugins: readonly string[]): Promise<Workflow> {
   const { loadWorkflowFile } = await import('@weft/core');
-  return loadWorkflowFile(file, { stepTypes: await stepTypes() });
+  return loadWorkflowFile(file, { stepTypes: await stepTypeRegistry(plugins) });
 }
 
 function fileArg(positionals: string[], command: string): string {
@@ -38,18 +37,20 @@ function fileArg(positionals: string[], command: string): string {
   return positionals[0];
 }
 
-/** `weft validate FILE`: prints `ok` or every error; exit 0 or 2. */
+/** `weft validate FILE [--plugin SPEC]...`: prints `ok` or every error; exit 0 or 2. */
 export async function validateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { positionals } = parseArgs(argv, {});
-  await load(fileArg(positionals, 'validate'));
+  const { positionals, lists } = parseArgs(argv, PLUGIN_FLAG);
+  const file = fileArg(positionals, 'validate');
+  await load(file, lists.plugin);
   io.stdout.write('ok\n');
   return EXIT.ok;
 }
 
-/** `weft plan FILE [--json]`: steps, edges, levels, critical path, ideal speedup. */
+/** `weft plan FILE [--json] [--plugin SPEC]...`: steps, edges, levels, critical path, ideal speedup. */
 export async function planCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, { json: 'boolean' });
-  const workflow = await load(fileArg(positionals, 'plan'));
+  const { positionals, flags, lists } = parseArgs(argv, { json: 'boolean', ...PLUGIN_FLAG });
+  const file = fileArg(positionals, 'plan');
+  const workflow = await load(file, lists.plugin);
   const { analyzeWorkflow } = await import('@weft/core');
   const plan = analyzeWorkflow(workflow);
   if (flags.json) {
@@ -97,21 +98,22 @@ function parseMaxParallel(value: string | boolean | undefined, limit: number): n
   return n;
 }
 
-/** `weft run FILE [--max-parallel N] [--json] [--db PATH] [--retry RUN_ID] [--verbose] [--no-estimates]`. */
+/** `weft run FILE [--max-parallel N] [--json] [--db PATH] [--retry RUN_ID] [--verbose] [--no-estimates] [--plugin SPEC]...`. */
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { positionals, flags } = parseArgs(argv, {
+  const { positionals, flags, lists } = parseArgs(argv, {
     'max-parallel': 'string',
     json: 'boolean',
     db: 'string',
     retry: 'string',
     verbose: 'boolean',
     'no-estimates': 'boolean',
+    ...PLUGIN_FLAG,
   });
   const file = fileArg(positionals, 'run');
   const { MAX_PARALLEL_LIMIT, loadWorkflowFile, executeWorkflow } = await import('@weft/core');
   const maxParallel = parseMaxParallel(flags['max-parallel'], MAX_PARALLEL_LIMIT);
   if (flags.retry && !flags.db) throw new UsageError('--retry needs --db PATH: the history database that holds the run to retry');
-  const registry = await stepTypes();
+  const registry = await stepTypeRegistry(lists.plugin);
   const workflow = await loadWorkflowFile(file, { stepTypes: registry });
 
   const history = flags.db ? await openHistory(String(flags.db)) : undefined;

@@ -6,8 +6,10 @@ import { EXIT, planCommand, runCommand, validateCommand, type CommandIo } from '
 const USAGE = `Usage: weft <command> [options]
 
 Commands:
-  weft validate FILE           check a workflow; prints ok or every error (exit 0 valid, 2 invalid)
-  weft plan FILE [--json]      the analysis: levels, critical path, ideal speedup
+  weft validate FILE [--plugin SPEC]...
+                               check a workflow; prints ok or every error (exit 0 valid, 2 invalid)
+  weft plan FILE [--json] [--plugin SPEC]...
+                               the analysis: levels, critical path, ideal speedup
   weft run FILE [options]      run it: independent steps at once, live progress, speedup at the end
       --max-parallel N         steps running at once, 1..8 (default: the workflow's maxParallel, else 4)
       --json                   print only the final report (JSON) on stdout; progress goes to stderr
@@ -17,12 +19,17 @@ Commands:
       --no-estimates           schedule with equal step weights (by default the durations of earlier
                                runs of the file, kept in ~/.cache/weft or WEFT_CACHE_DIR, or in --db,
                                put the longest remaining work first)
+      --plugin SPEC            load step types from a plugin (repeatable), as validate and plan do
   weft worker --queue URL      run the step attempts a server sends through Redis (redis://host:port[/db])
       --concurrency N          attempts at once (default: the CPU count)
       --label NAME             also take steps with runsOn: NAME (repeatable)
-      --plugin SPEC            load step types from a module that exports stepTypes (repeatable)
+      --plugin SPEC            load step types from a plugin (repeatable)
       --id NAME                its id in reports and GET /api/workers (default: <hostname>:<pid>)
       --cache DIR              where workflow folders are kept (default: ~/.cache/weft/bundles)
+
+Plugins: SPEC is an installed package name (found from the working directory) or a path to a
+module (.js, .mjs, .cjs) that exports stepTypes, an array of step-type handlers; its step types
+join the built-in python, shell and node. See docs/plugins.md.
 
 Exit codes: 0 succeeded, 1 a step failed, 2 invalid workflow or bad usage, 130 interrupted.
 `;

@@ -1,9 +1,8 @@
 import { availableParallelism, homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import type { StepTypeHandler, StepTypeRegistry } from '@weft/core';
+import { join, resolve } from 'node:path';
 import { UsageError, parseArgs } from './args';
 import { EXIT, type CommandIo } from './commands';
+import { stepTypeRegistry } from './plugins';
 
 /** Most attempts one worker may run at once. */
 const MAX_CONCURRENCY = 256;
@@ -23,7 +22,7 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new UsageError(`--concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got '${String(flags.concurrency)}'`);
   }
-  const { workerLabelProblem, StepTypeRegistry } = await import('@weft/core');
+  const { workerLabelProblem } = await import('@weft/core');
   for (const label of lists.label) {
     const problem = workerLabelProblem(label);
     if (problem) throw new UsageError(`--label ${problem}`);
@@ -39,8 +38,7 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
     // @weft/queue has its own copy of @weft/core's error classes: its message is the usage error.
     throw new UsageError(`--queue: ${(error as Error).message}`);
   }
-  const stepTypes = new StepTypeRegistry((await import('@weft/step-types')).builtinStepTypes());
-  for (const spec of lists.plugin) for (const handler of await loadPlugin(spec)) register(stepTypes, handler, spec);
+  const stepTypes = await stepTypeRegistry(lists.plugin);
   const cacheDir = resolve((flags.cache as string | undefined) ?? join(io.env.WEFT_CACHE_DIR ?? join(homedir(), '.cache', 'weft'), 'bundles'));
 
   const say = (message: string, fields?: Record<string, unknown>) =>
@@ -63,32 +61,6 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
     });
   });
   return EXIT.ok;
-}
-
-/** The step types a plugin module gives: its `stepTypes` export (handlers, or a function returning them). */
-async function loadPlugin(spec: string): Promise<StepTypeHandler[]> {
-  // A package is found from the working directory, as `npx` users expect; ES modules load too (require(esm)).
-  const target = spec.startsWith('.') || isAbsolute(spec) ? resolve(spec) : spec;
-  let plugin: Record<string, unknown>;
-  try {
-    plugin = createRequire(join(process.cwd(), 'weft-worker.cjs'))(target) as Record<string, unknown>;
-  } catch (error) {
-    throw new UsageError(`--plugin ${spec}: cannot load it (${(error as Error).message.split('\n')[0]}); give a package name installed here or a path to a module`);
-  }
-  const exported = plugin.stepTypes ?? (plugin.default as Record<string, unknown> | undefined)?.stepTypes;
-  const handlers = typeof exported === 'function' ? await (exported as () => unknown)() : exported;
-  if (!Array.isArray(handlers) || handlers.length === 0) {
-    throw new UsageError(`--plugin ${spec}: it exports no step types; a plugin exports \`stepTypes\`, an array of step-type handlers (see docs/plugins.md)`);
-  }
-  return handlers as StepTypeHandler[];
-}
-
-function register(registry: StepTypeRegistry, handler: StepTypeHandler, spec: string): void {
-  if (typeof handler?.name !== 'string' || typeof handler.run !== 'function') {
-    throw new UsageError(`--plugin ${spec}: one of its stepTypes is not a step-type handler (it needs a name and run())`);
-  }
-  if (registry.has(handler.name)) throw new UsageError(`--plugin ${spec}: step type '${handler.name}' is already registered`);
-  registry.register(handler);
 }
 
 /** The URL without its password. */

@@ -113,6 +113,68 @@ describe('weft on bad input', () => {
   });
 });
 
+describe('weft --plugin on bad input', () => {
+  const workflow = () => file('plugin-workflow.yaml', 'steps:\n  - { id: a, type: shell, run: echo }\n');
+  const handler = (name: string) =>
+    `{ name: '${name}', description: 'd', configSchema: { safeParse: (v) => ({ success: true, data: v }) }, run: async () => ({ ok: true }) }`;
+
+  it.each(COMMANDS)('%s: says when a plugin package is not installed, and how to install it', (command) => {
+    expectRejected(
+      weft([command, workflow(), '--plugin', 'weft-plugin-nowhere']),
+      /^weft: --plugin: cannot find plugin 'weft-plugin-nowhere' from .+: install it \(npm install weft-plugin-nowhere\) or give a path$/m,
+    );
+  });
+
+  it.each(COMMANDS)('%s: says when a plugin path leads nowhere', (command) => {
+    expectRejected(
+      weft([command, workflow(), '--plugin=./missing-plugin.mjs']),
+      /^weft: --plugin: cannot find plugin '\.\/missing-plugin\.mjs' from .+: no module at .+missing-plugin\.mjs; give the path of a \.js, \.mjs or \.cjs file/m,
+    );
+  });
+
+  it('says what is wrong with a plugin that loads but is not one, naming it', () => {
+    file('throws-plugin.mjs', "throw new Error('WEFT_S3_BUCKET is not set');\n");
+    file('no-types-plugin.cjs', 'module.exports = { handlers: [] };\n');
+    file('bad-entry-plugin.mjs', `export const stepTypes = [{ name: 'half', run() {} }];\n`);
+    expectRejected(weft(['validate', workflow(), '--plugin', './throws-plugin.mjs']), /^weft: --plugin: cannot load plugin '\.\/throws-plugin\.mjs' \(.+\): WEFT_S3_BUCKET is not set$/m);
+    expectRejected(
+      weft(['plan', workflow(), '--plugin', './no-types-plugin.cjs']),
+      /^weft: --plugin: plugin '\.\/no-types-plugin\.cjs' exports no stepTypes: a plugin exports stepTypes, an array of step-type handlers; see docs\/plugins\.md$/m,
+    );
+    expectRejected(
+      weft(['run', workflow(), '--plugin', './bad-entry-plugin.mjs']),
+      /^weft: --plugin: plugin '\.\/bad-entry-plugin\.mjs': stepTypes\[0\] is not a step-type handler: it \('half'\) needs description \(a string\), configSchema \(a zod schema, with safeParse\)/m,
+    );
+  });
+
+  it('refuses a plugin step type named like a built-in, or given by two plugins', () => {
+    file('shell-plugin.cjs', `exports.stepTypes = [${handler('shell')}];\n`);
+    file('upper-a.mjs', `export const stepTypes = [${handler('upper')}];\n`);
+    file('upper-b.cjs', `exports.stepTypes = [${handler('upper')}];\n`);
+    expectRejected(
+      weft(['validate', workflow(), '--plugin', './shell-plugin.cjs']),
+      /^weft: --plugin: plugin '\.\/shell-plugin\.cjs' gives step type 'shell', which is already registered \(built in or by the host\): a plugin cannot replace a step type; rename it in the plugin$/m,
+    );
+    expectRejected(
+      weft(['run', workflow(), '--plugin', './upper-a.mjs', '--plugin', './upper-b.cjs']),
+      /^weft: --plugin: plugins '\.\/upper-a\.mjs' and '\.\/upper-b\.cjs' both give step type 'upper': load only one of them$/m,
+    );
+  });
+
+  it('documents --plugin in the help of validate, plan and run', () => {
+    const { code, stdout } = weft(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('weft validate FILE [--plugin SPEC]...');
+    expect(stdout).toContain('weft plan FILE [--json] [--plugin SPEC]...');
+    expect(stdout).toMatch(/weft run FILE \[options\][\s\S]*--plugin SPEC {12}load step types from a plugin \(repeatable\)[\s\S]*weft worker/);
+    expect(stdout).toMatch(/Plugins: SPEC is an installed package name \(found from the working directory\) or a path to a\nmodule/);
+  });
+
+  it('needs a value for --plugin', () => {
+    expectRejected(weft(['validate', workflow(), '--plugin']), /^weft: option '--plugin' needs a value$/m);
+  });
+});
+
 describe('weft worker on bad input', () => {
   it('needs the queue, and says how to give it', () => {
     expectUsage(weft(['worker']), /'weft worker' needs the queue: --queue redis:\/\/host:port\[\/db\] \(or WEFT_QUEUE_URL\)/);
@@ -123,7 +185,7 @@ describe('weft worker on bad input', () => {
     [['--queue', 'redis://127.0.0.1:6379/x'], /the queue URL's database 'x' must be a number/],
     [['--queue', 'redis://127.0.0.1:1', '--concurrency', '0'], /--concurrency must be an integer from 1 to 256, got '0'/],
     [['--queue', 'redis://127.0.0.1:1', '--label', 'gpu:1'], /--label 'gpu:1' is not a worker label/],
-    [['--queue', 'redis://127.0.0.1:1', '--plugin', './no-such-plugin.js'], /--plugin \.\/no-such-plugin\.js: cannot load it/],
+    [['--queue', 'redis://127.0.0.1:1', '--plugin', './no-such-plugin.js'], /--plugin: cannot find plugin '\.\/no-such-plugin\.js' from .+: no module at/],
     [['--queue', 'redis://127.0.0.1:1', 'extra.yaml'], /'weft worker' takes no file, got extra\.yaml/],
   ])('refuses %j, saying what and how', (args, message) => {
     const result = weft(['worker', ...args]);
@@ -135,8 +197,7 @@ describe('weft worker on bad input', () => {
   it('refuses a plugin module that exports no step types', () => {
     file('empty-plugin.cjs', 'module.exports = { nothing: true };\n');
     const result = weft(['worker', '--queue', 'redis://127.0.0.1:1', '--plugin', './empty-plugin.cjs']);
-    expect(result.stderr).toMatch(/--plugin \.\/empty-plugin\.cjs: it exports no step types; a plugin exports `stepTypes`/);
-    expect(result.code).toBe(2);
+    expectUsage(result, /--plugin: plugin '\.\/empty-plugin\.cjs' exports no stepTypes: a plugin exports stepTypes, an array of step-type handlers/);
   });
 });
 

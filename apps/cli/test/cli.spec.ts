@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_PARALLEL_LIMIT, type RunReport } from '@weft/core';
@@ -116,7 +118,7 @@ describe('weft run', () => {
     for (const [args, message] of [
       [['--max-parallel', tooMany], `--max-parallel must be an integer from 1 to ${MAX_PARALLEL_LIMIT}, got '${tooMany}'`],
       [['--max-parallel', 'x'], `--max-parallel must be an integer from 1 to ${MAX_PARALLEL_LIMIT}, got 'x'`],
-      [['--frobnicate'], "unknown option '--frobnicate'; options: --max-parallel, --json, --db, --retry, --verbose, --no-estimates"],
+      [['--frobnicate'], "unknown option '--frobnicate'; options: --max-parallel, --json, --db, --retry, --verbose, --no-estimates, --plugin"],
     ] as const) {
       const { code, stderr } = weft('run', example('report'), ...args);
       expect(code).toBe(2);
@@ -263,6 +265,133 @@ describe('weft plan', () => {
     expect(stdout).toContain('critical path: list_regions → measure → summarize');
     expect(stdout).toContain('level 0: list_regions');
   });
+});
+
+describe('weft --plugin', () => {
+  /** The `upper` step type, written as a plugin author would: `z` from the host's @weft/core (a peer dependency). */
+  const UPPER_ESM = [
+    "import { z } from '@weft/core';",
+    'await Promise.resolve(); // top-level await: only import() loads this',
+    'export const stepTypes = [{',
+    "  name: 'upper',",
+    "  description: 'uppercases text (ESM)',",
+    '  configSchema: z.strictObject({ text: z.string() }),',
+    '  async run(context) {',
+    "    context.log('uppering\\n');",
+    '    return { ok: true, outputs: { y: context.config.text.toUpperCase(), flavour: "esm" } };',
+    '  },',
+    '}];',
+    '',
+  ].join('\n');
+  const UPPER_CJS = [
+    "const { z } = require('@weft/core');",
+    'module.exports = {',
+    '  stepTypes: () => [{',
+    "    name: 'upper',",
+    "    description: 'uppercases text (CommonJS)',",
+    '    configSchema: z.strictObject({ text: z.string() }),',
+    '    run: async (context) => ({ ok: true, outputs: { y: context.config.text.toUpperCase(), flavour: "cjs" } }),',
+    '  }],',
+    '};',
+    '',
+  ].join('\n');
+  const WORKFLOW = [
+    'steps:',
+    '  - id: x',
+    '    type: upper',
+    '    text: hello ${steps.seed.outputs.who}',
+    '  - id: seed',
+    '    type: shell',
+    '    run: printf \'{"who":"ada"}\' > "$WEFT_OUTPUTS"',
+    '  - id: show',
+    '    type: shell',
+    '    inputs: { y: "${steps.x.outputs.y}" }',
+    '    run: printf \'{"seen":"%s"}\' "$INPUT_Y" > "$WEFT_OUTPUTS"',
+    '',
+  ].join('\n');
+
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'weft-cli-plugin-'));
+    mkdirSync(join(dir, 'node_modules/@weft'), { recursive: true });
+    symlinkSync(join(ROOT, 'libs/core'), join(dir, 'node_modules/@weft/core'));
+    writeFileSync(join(dir, 'upper.mjs'), UPPER_ESM);
+    writeFileSync(join(dir, 'upper.cjs'), UPPER_CJS);
+    writeFileSync(join(dir, 'workflow.yaml'), WORKFLOW);
+    writeFileSync(join(dir, 'bad.yaml'), 'steps:\n  - id: x\n    type: upper\n    text: 5\n');
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs weft asynchronously (a test may serve HTTP meanwhile) in `cwd`. */
+  function weftIn(cwd: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', WEFT_CACHE_DIR: CACHE } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+  }
+
+  it.each([
+    ['an ES module', './upper.mjs', 'esm'],
+    ['a CommonJS module', './upper.cjs', 'cjs'],
+  ])('runs a step type from %s next to shell steps that depend on it', async (_kind, spec, flavour) => {
+    const { code, stdout, stderr } = await weftIn(dir, 'run', 'workflow.yaml', '--plugin', spec, '--json');
+    expect(stderr).toContain('✔ x succeeded');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as RunReport;
+    expect(report.status).toBe('succeeded');
+    expect(report.steps.x).toMatchObject({ status: 'succeeded', outputs: { y: 'HELLO ADA', flavour } });
+    expect(report.steps.show.outputs).toEqual({ seen: 'HELLO ADA' });
+    expect(Date.parse(report.steps.show.startedAt!)).toBeGreaterThanOrEqual(Date.parse(report.steps.x.finishedAt!));
+  }, 30_000);
+
+  it('validates and plans with the plugin, its schema errors reported with their place', async () => {
+    expect(await weftIn(dir, 'validate', 'workflow.yaml', '--plugin', './upper.mjs')).toMatchObject({ code: 0, stdout: 'ok\n' });
+    const plan = await weftIn(dir, 'plan', join(dir, 'workflow.yaml'), '--json', `--plugin=${join(dir, 'upper.cjs')}`);
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ edges: [['seed', 'x'], ['x', 'show']], criticalPath: ['seed', 'x', 'show'] });
+    const bad = await weftIn(dir, 'validate', 'bad.yaml', '--plugin', './upper.cjs');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad.yaml:4:11 steps[0].text: expected string, got 5');
+    // Without the plugin the type is unknown.
+    const without = await weftIn(dir, 'validate', 'workflow.yaml');
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/steps\[0\]\.type: unknown step type 'upper'; registered types: node, python, shell/);
+  }, 30_000);
+
+  it('loads the @weft/plugin-http package by name and calls a local server with it', async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ name: 'Ada' }));
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    try {
+      const file = workflowFile(
+        [
+          'steps:',
+          '  - id: user',
+          '    type: http',
+          `    url: http://127.0.0.1:${(server.address() as AddressInfo).port}/users/7`,
+          '  - id: greet',
+          '    type: shell',
+          '    inputs: { name: "${steps.user.outputs.body.name}" }',
+          '    run: test "$INPUT_NAME" = Ada',
+          '',
+        ].join('\n'),
+      );
+      const { code, stdout } = await weftIn(ROOT, 'run', file, '--plugin', '@weft/plugin-http', '--json');
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as RunReport;
+      expect(report.steps.user.outputs).toMatchObject({ status: 200, body: { name: 'Ada' } });
+      expect(report.steps.greet.status).toBe('succeeded');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((closed) => server.close(closed));
+    }
+  }, 30_000);
 });
 
 describe('weft', () => {

@@ -49,6 +49,9 @@ export * from './schedule/semaphore';
 // step-type SPI
 export * from './step-type/step-type';
 
+// plugins: the entry shape and the loader the CLI, the worker and the server share (Node only)
+export * from './plugin';
+
 // coordinator: the run's decisions as a pure state machine (messages in, effects out)
 export * from './coordinator/coordinator.messages';
 export * from './coordinator/coordinator.effects';

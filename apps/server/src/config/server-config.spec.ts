@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isLoopback, loadServerConfig, parseByteSize, ServerConfigError } from './server-config.js';
 
 const TOKEN = '0123456789abcdef';
@@ -6,7 +9,7 @@ describe('loadServerConfig', () => {
   it('binds to 127.0.0.1:3000 with SQLite under ./data by default', () => {
     const config = loadServerConfig({}, '/srv/weft');
     expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, bodyLimit: 1024 * 1024, logLevel: 'info', allowedHosts: [], corsOrigins: [] });
-    expect(config.weft.database?.url).toBe('sqlite:/srv/weft/data/weft.sqlite');
+    expect(config.weft.database).toMatchObject({ url: 'sqlite:/srv/weft/data/weft.sqlite' });
     expect(config.weft.apiToken).toBeNull();
   });
 
@@ -117,6 +120,39 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig({ WEFT_QUEUE_URL: 'redis://host:6379/zero' })).toThrow(/WEFT_QUEUE_URL must look like/);
     expect(() => loadServerConfig({ WEFT_WORKER_LOST_MS: '30s' })).toThrow("WEFT_WORKER_LOST_MS must be an integer from 1 to 3600000, got '30s'");
     expect(() => loadServerConfig({ WEFT_BUNDLE_LIMIT: 'huge' })).toThrow(/WEFT_BUNDLE_LIMIT must be a size like 1048576, 512kb, 1mb or 1MiB/);
+  });
+
+  it('reads WEFT_PLUGINS as a comma-separated list of specs, trimmed, none by default', () => {
+    expect(loadServerConfig({}, '/srv').plugins).toEqual([]);
+    expect(loadServerConfig({ WEFT_PLUGINS: '  ' }).plugins).toEqual([]);
+    expect(loadServerConfig({ WEFT_PLUGINS: '@weft/plugin-http' }).plugins).toEqual(['@weft/plugin-http']);
+    expect(loadServerConfig({ WEFT_PLUGINS: ' @weft/plugin-http , ./plugins/acme.mjs,/opt/weft/s3.cjs ' }, '/srv').plugins).toEqual([
+      '@weft/plugin-http',
+      './plugins/acme.mjs',
+      '/opt/weft/s3.cjs',
+    ]);
+  });
+
+  it('refuses an empty WEFT_PLUGINS entry or one listed twice, naming its position', () => {
+    expect(() => loadServerConfig({ WEFT_PLUGINS: 'a,,b' })).toThrow(ServerConfigError);
+    expect(() => loadServerConfig({ WEFT_PLUGINS: 'a,,b' })).toThrow(
+      'WEFT_PLUGINS: entry 2 of 3 is empty; list package names or paths to modules, separated by single commas. Example: WEFT_PLUGINS=@weft/plugin-http,./plugins/acme.mjs',
+    );
+    expect(() => loadServerConfig({ WEFT_PLUGINS: '@weft/plugin-http,' })).toThrow(/^WEFT_PLUGINS: entry 2 of 2 is empty/);
+    expect(() => loadServerConfig({ WEFT_PLUGINS: ', a' })).toThrow(/^WEFT_PLUGINS: entry 1 of 2 is empty/);
+    expect(() => loadServerConfig({ WEFT_PLUGINS: 'a, b ,a' })).toThrow(/^WEFT_PLUGINS: 'a' is listed twice \(entries 1 and 3\); list each plugin once/);
+  });
+
+  it('serves the dashboard inside the package unless WEFT_DASHBOARD_DIR names a built one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-dashboard-'));
+    try {
+      expect(loadServerConfig({}, dir).dashboardDir).toBeNull();
+      expect(() => loadServerConfig({ WEFT_DASHBOARD_DIR: 'nowhere' }, dir)).toThrow(/WEFT_DASHBOARD_DIR=.*nowhere has no index\.html/);
+      writeFileSync(join(dir, 'index.html'), '<!doctype html>');
+      expect(loadServerConfig({ WEFT_DASHBOARD_DIR: '.' }, dir).dashboardDir).toBe(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('knows loopback addresses', () => {

@@ -22,8 +22,13 @@ export interface ServerConfig {
   readonly corsOrigins: readonly string[];
   /** pino level. @default 'info' (LOG_LEVEL) */
   readonly logLevel: string;
-  /** Built dashboard served at `/`, when it exists. @default apps/dashboard/dist */
+  /** Built dashboard served at `/` (WEFT_DASHBOARD_DIR). @default null: the dashboard inside @weft/server */
   readonly dashboardDir: string | null;
+  /**
+   * Step-type plugins to load, as given: package names (found from the working directory) or paths
+   * to modules, each exporting `stepTypes` (see `loadPlugins` in @weft/core). @default [] (WEFT_PLUGINS)
+   */
+  readonly plugins: string[];
   readonly weft: WeftModuleOptions;
 }
 
@@ -88,6 +93,29 @@ function listSetting(env: NodeJS.ProcessEnv, name: string, normalize: (entry: st
   });
 }
 
+/**
+ * WEFT_PLUGINS: plugin specs separated by commas, each trimmed. An empty entry (`a,,b`, a trailing
+ * comma) and the same spec twice are errors naming their position; unset or blank is none.
+ */
+function pluginsSetting(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.WEFT_PLUGINS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const example = 'Example: WEFT_PLUGINS=@weft/plugin-http,./plugins/acme.mjs';
+  const specs = raw.split(',').map((entry) => entry.trim());
+  specs.forEach((spec, index) => {
+    if (spec === '') {
+      throw new ServerConfigError(
+        `WEFT_PLUGINS: entry ${index + 1} of ${specs.length} is empty; list package names or paths to modules, separated by single commas. ${example}`,
+      );
+    }
+    const first = specs.indexOf(spec);
+    if (first !== index) {
+      throw new ServerConfigError(`WEFT_PLUGINS: '${spec}' is listed twice (entries ${first + 1} and ${index + 1}); list each plugin once. ${example}`);
+    }
+  });
+  return specs;
+}
+
 function onOff(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return undefined;
@@ -109,7 +137,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, max = Number.MAX_SAFE
 /**
  * Reads the server settings: HOST, PORT, DATABASE_URL, WEFT_WORKSPACE, WEFT_EXAMPLES_DIR,
  * WEFT_MAX_PROCESSES, WEFT_API_TOKEN, WEFT_BODY_LIMIT, WEFT_ALLOWED_HOSTS, WEFT_CORS_ORIGINS,
- * WEFT_LEASE_MS, WEFT_RESUME, WEFT_QUEUE_URL, WEFT_WORKER_LOST_MS, WEFT_BUNDLE_LIMIT, LOG_LEVEL, WEFT_DASHBOARD_DIR. Relative paths resolve against `cwd`. Refuses a non-loopback HOST
+ * WEFT_LEASE_MS, WEFT_RESUME, WEFT_QUEUE_URL, WEFT_WORKER_LOST_MS, WEFT_BUNDLE_LIMIT, WEFT_PLUGINS, LOG_LEVEL, WEFT_DASHBOARD_DIR. Relative paths resolve against `cwd` (WEFT_PLUGINS entries stay as given: the plugin loader resolves them). Refuses a non-loopback HOST
  * without a WEFT_API_TOKEN of at least 16 characters, and `WEFT_CORS_ORIGINS=*` without a token.
  */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServerConfig {
@@ -143,7 +171,10 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: stri
   }
   const examples = env.WEFT_EXAMPLES_DIR ? resolve(cwd, env.WEFT_EXAMPLES_DIR) : join(cwd, 'examples');
   const examplesDir = env.WEFT_EXAMPLES_DIR === '' ? null : existsSync(examples) ? examples : null;
-  const dashboard = resolve(cwd, env.WEFT_DASHBOARD_DIR ?? 'apps/dashboard/dist');
+  const dashboard = env.WEFT_DASHBOARD_DIR?.trim() ? resolve(cwd, env.WEFT_DASHBOARD_DIR.trim()) : null;
+  if (dashboard && !existsSync(join(dashboard, 'index.html'))) {
+    throw new ServerConfigError(`WEFT_DASHBOARD_DIR=${dashboard} has no index.html: point it at a built dashboard, or unset it to serve the one inside @weft/server`);
+  }
   const url = env.DATABASE_URL?.trim() || 'sqlite:./data/weft.sqlite';
   const queueUrl = env.WEFT_QUEUE_URL?.trim() || null;
   if (queueUrl !== null && !/^rediss?:\/\/[^/]+(\/\d+)?\/?$/.test(queueUrl)) {
@@ -157,7 +188,8 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, cwd: stri
     allowedHosts,
     corsOrigins,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
-    dashboardDir: existsSync(join(dashboard, 'index.html')) ? dashboard : null,
+    dashboardDir: dashboard,
+    plugins: pluginsSetting(env),
     weft: {
       database: {
         url: sqlite && sqlite[1] !== ':memory:' ? `sqlite:${resolve(cwd, sqlite[1])}` : url,

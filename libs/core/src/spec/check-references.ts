@@ -1,3 +1,4 @@
+import { type CodeReferenceHintInput, defaultCodeReferenceHint, type StepTypeHandler } from '../step-type/step-type';
 import type { IssueList } from './issue-list';
 import { type ReferenceToken, scanReferences } from './references';
 import type { PathSegment } from './source-map';
@@ -14,6 +15,8 @@ export interface ReferenceRules {
   readonly inForeach: boolean;
   /** Called when a problem makes the dependency graph unreliable (unknown or self reference). */
   readonly onGraphProblem: () => void;
+  /** The step's type, when known: its `codeReferenceHint` says how to fix a reference in code. */
+  readonly handler?: Pick<StepTypeHandler<any>, 'codeReferenceHint'>;
 }
 
 /**
@@ -145,12 +148,25 @@ function checkCodeToken(
     return;
   }
   if (token.kind === 'malformed' && !token.weftLike) return; // a shell `${VAR}`
-  const name = inputName(token);
-  rules.issues.add(
-    path,
-    `'${field}' is code, so references are not allowed there (${token.text}): pass the value through inputs ` +
-      `(inputs: { ${name}: ${token.text} }) and read it from WEFT_INPUTS or INPUT_${name.toUpperCase()}`,
-  );
+  const hintInput = { field, reference: token.text, inputName: inputName(token) };
+  rules.issues.add(path, `'${field}' is code, so references are not allowed there (${token.text}): ${codeHint(rules, hintInput)}`);
+}
+
+/**
+ * The step type's own hint (on one line, like every validation message), or the default when it has
+ * none, or its hook throws or returns no text.
+ */
+function codeHint(rules: ReferenceRules, input: CodeReferenceHintInput): string {
+  const hook = rules.handler?.codeReferenceHint;
+  if (typeof hook === 'function') {
+    try {
+      const hint = hook.call(rules.handler, input);
+      if (typeof hint === 'string' && hint.trim() !== '') return hint.trim().replace(/\s+/g, ' ');
+    } catch {
+      // a plugin's broken hint must not break validation: fall back to the default
+    }
+  }
+  return defaultCodeReferenceHint(input);
 }
 
 function inputName(token: ReferenceToken): string {

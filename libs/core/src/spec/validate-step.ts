@@ -204,8 +204,10 @@ function checkConfig(
 ): Record<string, unknown> {
   const { issues } = context;
   const { codeFields, shape } = handlerFields(handler);
+  const codeRules: ReferenceRules = { ...rules, handler };
   for (const [key, value] of Object.entries(rawConfig)) {
-    checkReferences(value, [...at, key], codeFields.has(key) ? 'code' : 'value', rules);
+    if (codeFields.has(key)) checkReferences(value, [...at, key], 'code', codeRules);
+    else checkReferences(value, [...at, key], 'value', rules);
   }
 
   const candidates = (): string[] => [...STEP_FIELD_NAMES, ...(shape ?? [])];

@@ -88,8 +88,36 @@ export interface StepTypeHandler<TConfig = Record<string, unknown>> {
   readonly codeFields?: readonly string[];
   /** Fields holding a path that must resolve inside the workflow's folder. */
   readonly pathFields?: readonly string[];
+  /**
+   * The how-to-fix part of the validation error for a `${…}` reference written inside one of its
+   * {@link codeFields}: the error reads `'<field>' is code, so references are not allowed there
+   * (<reference>): <hint>`. A step type that does not run a process says how its code reads a value.
+   * @default {@link defaultCodeReferenceHint}: pass it through `inputs`, read WEFT_INPUTS or INPUT_<NAME>
+   */
+  codeReferenceHint?(input: CodeReferenceHintInput): string;
   /** Runs one attempt. Must honour `context.signal`; should not throw (a throw fails the attempt). */
   run(context: StepRunContext<TConfig>): Promise<StepOutcome>;
+}
+
+/** What {@link StepTypeHandler.codeReferenceHint} is asked about. */
+export interface CodeReferenceHintInput {
+  /** The code field holding the reference, e.g. `run`. */
+  readonly field: string;
+  /** The reference as written, e.g. `${steps.fetch.outputs.url}`. */
+  readonly reference: string;
+  /** A name for an input to pass it through, made from the reference (`url`). */
+  readonly inputName: string;
+}
+
+/**
+ * The hint of the built-in step types (they run a process): pass the value through `inputs` and
+ * read it from `WEFT_INPUTS` or `INPUT_<NAME>`.
+ */
+export function defaultCodeReferenceHint({ reference, inputName }: CodeReferenceHintInput): string {
+  return (
+    `pass the value through inputs (inputs: { ${inputName}: ${reference} }) and read it from WEFT_INPUTS ` +
+    `or INPUT_${inputName.toUpperCase()}`
+  );
 }
 
 /** Looks step types up by name. */
