@@ -5,7 +5,7 @@ import browserSafe from './tools/eslint/browser-safe.rule.cjs';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**', '.nx/**', 'data/**', 'test-artifacts/**', '**/*.d.ts', 'storybook-static/**'],
+    ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**', '.nx/**', 'data/**', 'test-artifacts/**', '**/*.d.ts', 'storybook-static/**', 'apps/server/dashboard/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,5 +1,6 @@
 import type { RunReport, WorkflowPlan } from '@weft/core/browser';
 import type { HistoryRun, WorkerInfo } from '@weft/viz';
+import { authHeaders } from './config';
 
 /** A stored workflow (`GET /api/workflows`). */
 export interface WorkflowSummary {
@@ -45,11 +46,19 @@ export function setToken(token: string | null): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
-/** Relative URLs only, so the dashboard works wherever the server mounts it. */
+/** The headers that carry the token the user typed, as the page's config says (`config.ts`); none without one. */
+export function tokenHeaders(): Record<string, string> {
+  return authHeaders(getToken());
+}
+
+/**
+ * Relative URLs only (`api/…`, no leading slash): they resolve against the page's URL, which ends
+ * in `/` (`/`, `/weft/`), so the dashboard works wherever the server mounts it. Requests go with the
+ * cookies of the same origin (fetch's default `credentials: 'same-origin'`).
+ */
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const token = getToken();
   const headers = new Headers(init.headers);
-  if (token) headers.set('Authorization', `Bearer ${token}`);
+  for (const [name, value] of Object.entries(tokenHeaders())) headers.set(name, value);
   const res = await fetch(path, { ...init, headers });
   const type = res.headers.get('content-type') ?? '';
   const body: unknown = type.includes('json') ? await res.json() : await res.text();
@@ -75,18 +84,18 @@ function list<T>(body: unknown, ...keys: string[]): T[] {
 }
 
 export const api = {
-  workflows: async () => list<WorkflowSummary>(await request('/api/workflows'), 'items', 'workflows'),
-  workflow: (id: string) => request<WorkflowSummary>(`/api/workflows/${encodeURIComponent(id)}`),
+  workflows: async () => list<WorkflowSummary>(await request('api/workflows'), 'items', 'workflows'),
+  workflow: (id: string) => request<WorkflowSummary>(`api/workflows/${encodeURIComponent(id)}`),
   createWorkflow: (yaml: string) =>
-    request<WorkflowSummary>('/api/workflows', { method: 'POST', headers: { 'Content-Type': 'application/yaml' }, body: yaml }),
+    request<WorkflowSummary>('api/workflows', { method: 'POST', headers: { 'Content-Type': 'application/yaml' }, body: yaml }),
   startRun: (workflowId: string, maxParallel: number) =>
-    request<{ runId: string }>(`/api/workflows/${encodeURIComponent(workflowId)}/runs`, {
+    request<{ runId: string }>(`api/workflows/${encodeURIComponent(workflowId)}/runs`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ maxParallel }),
     }),
-  runs: async (limit = 50) => list<HistoryRun & { workflowId?: string | null }>(await request(`/api/runs?limit=${limit}`), 'items', 'runs'),
-  run: (runId: string) => request<RunReport & { workflowId?: string | null }>(`/api/runs/${encodeURIComponent(runId)}`),
+  runs: async (limit = 50) => list<HistoryRun & { workflowId?: string | null }>(await request(`api/runs?limit=${limit}`), 'items', 'runs'),
+  run: (runId: string) => request<RunReport & { workflowId?: string | null }>(`api/runs/${encodeURIComponent(runId)}`),
   /**
    * The plan of the workflow a run ran, for its dependency edges (a run report has none). The run
    * summary in `GET /api/runs` names the workflow (`workflowId`); the report does not.
@@ -105,18 +114,18 @@ export const api = {
   },
   /** The workers steps are sent to, and whether there is a queue at all. */
   workers: async (): Promise<WorkersResponse> => {
-    const body = await request<Partial<WorkersResponse>>('/api/workers');
+    const body = await request<Partial<WorkersResponse>>('api/workers');
     return { dispatcher: body.dispatcher === 'queue' ? 'queue' : 'local', workers: list<WorkerInfo>(body, 'workers') };
   },
   stepLog: async (runId: string, stepId: string): Promise<string> => {
-    const body = await request<unknown>(`/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`);
+    const body = await request<unknown>(`api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`);
     if (typeof body === 'string') return body;
     const b = body as { log?: string; logs?: string };
     return b.log ?? b.logs ?? JSON.stringify(body, null, 2);
   },
-  cancel: (runId: string) => request<unknown>(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }),
-  retry: (runId: string) => request<{ runId: string }>(`/api/runs/${encodeURIComponent(runId)}/retry`, { method: 'POST' }),
+  cancel: (runId: string) => request<unknown>(`api/runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }),
+  retry: (runId: string) => request<{ runId: string }>(`api/runs/${encodeURIComponent(runId)}/retry`, { method: 'POST' }),
 };
 
 /** The events URL for a run (relative, like every API call). */
-export const runEventsUrl = (runId: string) => `/api/runs/${encodeURIComponent(runId)}/events`;
+export const runEventsUrl = (runId: string) => `api/runs/${encodeURIComponent(runId)}/events`;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { getToken, setToken } from './api';
+import { dashboardConfig, usesAuthorizationHeader } from './config';
 import { href, useRoute } from './router';
 import { WorkflowsPage } from './pages/workflows-page';
 import { RunPage } from './pages/run-page';
@@ -9,6 +10,9 @@ import { WorkersPage } from './pages/workers-page';
 export function App() {
   const route = useRoute();
   const [token, setTokenState] = useState(getToken() ?? '');
+  const config = dashboardConfig();
+  // The token goes in `Authorization` unless the server says another header (a host's own auth).
+  const tokenLabel = usesAuthorizationHeader(config) ? 'API token' : config.authHeader;
   return (
     <>
       <header>
@@ -24,8 +28,8 @@ export function App() {
             Workers
           </a>
         </nav>
-        <label className="token">
-          API token
+        <label className="token" title={`Sent as ${config.authHeader}: ${config.authScheme ? `${config.authScheme} ` : ''}<token>`}>
+          {tokenLabel}
           <input
             type="password"
             value={token}

@@ -1,30 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import { DashboardFallbackController } from './dashboard/dashboard.controller.js';
-import type { ServerConfig } from './config/server-config.js';
-import { WeftModule } from './weft.module.js';
+import { WeftModule, type WeftModuleForRootOptions, type WeftPluginEntry } from './weft.module.js';
 
-/** The standalone server: Weft, pino logs, and a page at `/` until the dashboard is built. */
+/** The standalone server: Weft at the root, with the dashboard at `/`. */
 @Module({})
 export class AppModule {
-  static forRoot(config: Pick<ServerConfig, 'weft' | 'logLevel'>): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            customProps: (request) => {
-              const match = /\/api\/runs\/([0-9a-f-]{36})/.exec(request.url ?? '');
-              return match ? { runId: match[1] } : {};
-            },
-            autoLogging: { ignore: (request) => request.url === '/api/health' },
-          },
-        }),
-        WeftModule.forRoot(config.weft),
-      ],
-      controllers: [DashboardFallbackController],
-    };
+  static forRoot(config: { weft: WeftModuleForRootOptions; dashboardDir: string | null }, plugins: readonly WeftPluginEntry[] = []): DynamicModule {
+    const { weft } = config;
+    const dashboard = weft.dashboard === false ? false : { ...weft.dashboard, ...(config.dashboardDir ? { dir: config.dashboardDir } : {}) };
+    return { module: AppModule, imports: [WeftModule.forRoot({ ...weft, dashboard, plugins: [...(weft.plugins ?? []), ...plugins] })] };
   }
 }

@@ -1,4 +1,6 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
+import { PluginError } from '@weft/core';
 import { loadServerConfig, ServerConfigError } from './config/server-config.js';
 import { createWeftServer } from './create-app.js';
 
@@ -11,6 +13,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`weft server: ${error instanceof ServerConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  const known = error instanceof ServerConfigError || error instanceof PluginError;
+  process.stderr.write(`weft server: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
   process.exit(1);
 });

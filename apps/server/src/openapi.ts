@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
+import { WeftApiModules, WeftOpenApi } from './docs/docs.controller.js';
 
 const DESCRIPTION = `Run workflows of steps as a dependency graph: REST + Server-Sent Events.
 
@@ -14,9 +15,14 @@ a foreign \`Origin\` (403) and takes request bodies only as JSON or YAML (415 ot
 The list endpoints page: they return a JSON array, newest first, and when there is more they send
 \`X-Next-Cursor\` and \`Link: <…>; rel="next"\` for the next page.`;
 
-/** The OpenAPI document of the Weft routes mounted in `app` (served at `/api/docs-json`). */
+/** The OpenAPI document of the Weft routes mounted in `app` (as served at `<path>/api/docs-json`). */
 export function createWeftOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  return app.get(WeftOpenApi).document(app.get(WeftApiModules).modules);
+}
+
+/** Title, description, tags and security scheme of Weft's OpenAPI document. */
+export function weftDocumentConfig(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
     .setTitle('Weft')
     .setDescription(DESCRIPTION)
     .setVersion('0.1.0')
@@ -32,8 +38,4 @@ export function createWeftOpenApiDocument(app: INestApplication): OpenAPIObject 
       description: 'The server token (WEFT_API_TOKEN), an opaque string. Needed only when the server has one.',
     })
     .build();
-  return SwaggerModule.createDocument(app, config, {
-    // Operations name themselves (`@ApiOperation({ operationId })`); this is only the fallback.
-    operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
-  });
 }

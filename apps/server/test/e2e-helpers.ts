@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { HistoryDatabaseOptions } from '@weft/history';
 import { waitFor as poll } from '../../../libs/core/src/testing/wait-for.js';
 import { createWeftServer } from '../src/create-app.js';
-import type { WeftModuleOptions } from '../src/weft-options.js';
+import type { WeftModuleForRootOptions as WeftModuleOptions } from '../src/weft.module.js';
 
 export interface TestApp {
   readonly app: NestExpressApplication;

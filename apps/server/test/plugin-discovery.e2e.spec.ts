@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { z, type StepOutcome, type StepRunContext, type StepTypeHandler } from '@weft/core';
@@ -6,6 +9,7 @@ import { StepType } from '@weft/nest';
 import { InvalidStepTypeError } from '../src/step-types/step-types.loader.js';
 import { WeftModule } from '../src/weft.module.js';
 import { startApp, tempDir, waitForRun } from './e2e-helpers.js';
+import { buildServer, expectCall, REPO_ROOT, startServerProcess } from './server-process.js';
 
 const greetSchema = z.strictObject({ greeting: z.string().default('hello') });
 
@@ -82,4 +86,43 @@ describe('Step-type plugins', () => {
     await app.close().catch(() => undefined);
     ws.dispose();
   });
+
+  it('loads WEFT_PLUGINS (plugin modules of the entry shape) in the standalone server, and refuses a bad one before it listens', async () => {
+    const ws = tempDir();
+    writeFileSync(
+      join(ws.path, 'shout.mjs'),
+      "export const stepTypes = [{ name: 'shout', description: 'shouts', configSchema: { safeParse: (v) => ({ success: true, data: v }) }, " +
+        "async run(context) { return { ok: true, outputs: { text: String(context.config.text).toUpperCase() } }; } }];\n",
+    );
+    buildServer();
+    const server = await startServerProcess({
+      databaseFile: join(ws.path, 'weft.sqlite'),
+      workspace: ws.path,
+      examplesDir: '',
+      env: { WEFT_PLUGINS: join(ws.path, 'shout.mjs') },
+    });
+    try {
+      const types = await expectCall(200, server.port, 'GET', '/api/step-types');
+      expect(types.map((type: { name: string }) => type.name)).toEqual(['node', 'python', 'shell', 'shout']);
+    } finally {
+      await server.kill('SIGTERM');
+    }
+    for (const [plugins, message] of [
+      ['./missing.mjs', /cannot find plugin '\.\/missing\.mjs'/],
+      ['./shell.mjs', /step type 'shell'/],
+    ] as const) {
+      writeFileSync(join(ws.path, 'shell.mjs'), readFileSync(join(ws.path, 'shout.mjs'), 'utf8').replace("name: 'shout'", "name: 'shell'"));
+      const result = spawnSync(process.execPath, [join(REPO_ROOT, 'apps/server/dist/main.js')], {
+        cwd: ws.path,
+        env: { ...process.env, WEFT_PLUGINS: plugins, PORT: '1', WEFT_EXAMPLES_DIR: '' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toMatch(/^weft server: /);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    ws.dispose();
+  }, 120_000);
 });

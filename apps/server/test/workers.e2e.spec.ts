@@ -26,9 +26,9 @@ steps:
   - id: hold
     type: shell
     run: |
+      echo $$ >> "$PIDS"
       echo "$WEFT_RUN_ID hold start" >> "$MARKS"
       echo "hold is waiting"
-      echo $$ >> "$PIDS"
       while [ ! -f "$RELEASE-$WEFT_RUN_ID" ]; do sleep 0.05; done
       echo "$WEFT_RUN_ID hold done" >> "$MARKS"
       echo "{\\"pid\\": $$}" > "$WEFT_OUTPUTS"
@@ -99,8 +99,18 @@ describe('steps on weft workers through Redis', () => {
       .filter((line) => line.startsWith('data: '))
       .map((line) => JSON.parse(line.slice(6)));
   };
+  // Running on a worker, and its process has started (its pid is recorded before its start mark).
   const holdRunningOn = (runId: string, attempts = 1) =>
-    pollReport(server.port, runId, (report) => report.steps.hold.status === 'running' && report.steps.hold.attempts === attempts && report.steps.hold.worker !== null, 20_000);
+    pollReport(
+      server.port,
+      runId,
+      (report) =>
+        report.steps.hold.status === 'running' &&
+        report.steps.hold.attempts === attempts &&
+        report.steps.hold.worker !== null &&
+        marks(runId).filter((mark) => mark === 'hold start').length === attempts,
+      20_000,
+    );
   const workerNamed = (id: string) => workers.find((w) => w.id === id)!;
 
   beforeAll(async () => {

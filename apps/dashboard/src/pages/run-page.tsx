@@ -12,14 +12,14 @@ import {
   type RunState,
   type TimelineGroupBy,
 } from '@weft/viz';
-import { api, getToken, runEventsUrl, WORKERS_POLL_MS } from '../api';
+import { api, runEventsUrl, tokenHeaders, WORKERS_POLL_MS } from '../api';
 import { navigate } from '../router';
 import { usePolling } from './use-polling';
 import { missingWorkerNotices, waitsForLabels, whereStepRan } from './run-workers';
 
 /** One run, live: graph, parallelism, timeline and speedup from the event stream; then a step's log. */
 export function RunPage({ runId }: { runId: string }) {
-  const live = useRunEvents(runEventsUrl(runId), { token: getToken() });
+  const live = useRunEvents(runEventsUrl(runId), { headers: tokenHeaders() });
   const [report, setReport] = useState<RunReport | null>(null);
   // Until the report answered, the stream may be replaying a finished run: do not show it as live.
   const [reportSettled, setReportSettled] = useState(false);

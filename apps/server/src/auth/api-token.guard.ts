@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -10,12 +11,23 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return !!match && timingSafeEqual(digest(match[1]), digest(token));
 }
 
-/** With `apiToken` set, every Weft route requires `Authorization: Bearer <token>` (SSE included). */
+/** Injection token of the host's own guard for Weft's routes (`WeftModule.forRoot({ guard })`). */
+export const WEFT_AUTH_GUARD = Symbol('WEFT_AUTH_GUARD');
+
+/**
+ * The guard of every Weft route (SSE, the OpenAPI document and the dashboard's files included):
+ * the host's own guard when the module was given one, else, with `apiToken` set,
+ * `Authorization: Bearer <token>`; else every request passes.
+ */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  constructor(@Inject(WEFT_OPTIONS) private readonly options: ResolvedWeftOptions) {}
+  constructor(
+    @Inject(WEFT_OPTIONS) private readonly options: ResolvedWeftOptions,
+    @Optional() @Inject(WEFT_AUTH_GUARD) private readonly hostGuard: CanActivate | null = null,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> | Observable<boolean> {
+    if (this.hostGuard) return this.hostGuard.canActivate(context);
     const token = this.options.apiToken;
     if (!token) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();

@@ -1,4 +1,5 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseFilters } from '@nestjs/common';
+import { WeftExceptionFilter } from './weft-exception.filter.js';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import { ErrorDto } from '../workflows/workflow.dto.js';
 
@@ -23,9 +24,12 @@ export function ApiErrors(statuses: readonly ErrorStatus[], descriptions: Partia
   );
 }
 
-/** On a controller: its routes take the bearer token and may answer 401 and 421 (any route, any method). */
+/**
+ * On a controller: its routes take the bearer token and may answer 401 and 421 (any route, any
+ * method), and answer every error as `{ statusCode, error, details? }` whatever the host's filters.
+ */
 export function ApiWeftRoutes() {
-  return applyDecorators(ApiBearerAuth(), ApiErrors([401, 421]));
+  return applyDecorators(ApiBearerAuth(), ApiErrors([401, 421]), UseFilters(WeftExceptionFilter));
 }
 
 /** On a POST: the answers every state-changing request may get before the handler runs. */

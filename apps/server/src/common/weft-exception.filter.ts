@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter, type HttpServer } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, Inject, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { ErrorDetail } from './errors.js';
 
 /** The one error body Weft sends (`ErrorDto` in the OpenAPI document). */
@@ -17,10 +18,12 @@ export interface WeftErrorBody {
  * without a `message` (Weft's own errors, the health check's 503) are sent as they are.
  */
 @Catch()
+@Injectable()
 export class WeftExceptionFilter implements ExceptionFilter {
-  constructor(private readonly adapter: HttpServer) {}
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    const adapter = this.adapterHost.httpAdapter;
     const response: unknown = host.switchToHttp().getResponse();
     let status: number;
     let body: object;
@@ -33,8 +36,8 @@ export class WeftExceptionFilter implements ExceptionFilter {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       body = { statusCode: status, error: 'Internal server error' } satisfies WeftErrorBody;
     }
-    if (this.adapter.isHeadersSent(response)) this.adapter.end(response);
-    else this.adapter.reply(response, body, status);
+    if (adapter.isHeadersSent(response)) adapter.end(response);
+    else adapter.reply(response, body, status);
   }
 }
 
@@ -72,7 +75,11 @@ function isBodyParserError(cause: unknown): cause is BodyParserError {
   return typeof cause === 'object' && cause !== null && 'type' in cause && typeof cause.type === 'string';
 }
 
-/** Weft's body for an error of the body parsers, or undefined for any other error. */
+/** Weft's body for an error of the body parsers (`http-errors` with a `type`), or undefined for any other error. */
+export function bodyParserErrorBody(error: unknown): WeftErrorBody | undefined {
+  return bodyParserError(error);
+}
+
 function bodyParserError(cause: unknown): WeftErrorBody | undefined {
   if (!isBodyParserError(cause)) return undefined;
   switch (cause.type) {

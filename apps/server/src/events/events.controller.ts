@@ -1,3 +1,4 @@
+import { logRecord } from '../logging/log-record.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Logger, Param, Req, Res, UseGuards, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -85,7 +86,7 @@ export class EventsController implements BeforeApplicationShutdown {
     const subscription: Subscription = events.subscribe({
       next: ({ seq, event }) => stream.send(seq, event.type, event),
       error: (error: unknown) => {
-        this.#logger.error({ msg: 'the event stream failed', runId, error: String(error) });
+        this.#logger.error(logRecord('the event stream failed', { runId, error: String(error) }));
         stream.end();
       },
       complete: () => stream.end(),

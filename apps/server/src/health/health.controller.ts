@@ -1,7 +1,6 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { ApiWeftRoutes } from '../common/api-responses.js';
@@ -15,7 +14,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
-    @InjectDataSource(WEFT_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEFT_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
   @Get()

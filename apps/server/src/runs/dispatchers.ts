@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LocalDispatcher, type ProcessSlots, type StepDispatcher } from '@weft/core';
 import type { ServerIdentity } from '@weft/history';
 import { QueueDispatcher } from '@weft/queue';
+import { logRecord } from '../logging/log-record.js';
 import { StepTypesLoader } from '../step-types/step-types.loader.js';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 import { PROCESS_SLOTS } from './process-slots.provider.js';
@@ -37,7 +38,7 @@ export class Dispatchers {
             lostAfterMs: options.workerLostMs,
             bundleLimitBytes: options.bundleLimitBytes,
             maxInFlight: options.clusterMaxProcesses,
-            log: (msg, fields) => this.#logger.warn({ msg, ...fields }),
+            log: (msg, fields) => this.#logger.warn(logRecord(msg, fields)),
           });
   }
 

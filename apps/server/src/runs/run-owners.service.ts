@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLI_OWNER_PREFIX, HistoryStore, takeoverCandidates, type ServerIdentity } from '@weft/history';
+import { logRecord } from '../logging/log-record.js';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 import { Dispatchers } from './dispatchers.js';
 import { RunsService } from './runs.service.js';
@@ -53,7 +54,7 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await this.history.ownership.register(this.server);
     this.#lastRenewal = Date.now();
-    this.#logger.log({ msg: 'server registered', server: this.server.id, leaseMs: this.options.leaseMs, resume: this.options.resume });
+    this.#logger.log(logRecord('server registered', { server: this.server.id, leaseMs: this.options.leaseMs, resume: this.options.resume }));
     await this.#takeOver();
     const beatMs = Math.max(1, Math.floor(this.options.leaseMs / 3));
     this.#beat = setInterval(() => this.#serially(() => this.#heartbeat()), beatMs);
@@ -78,7 +79,7 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
       try {
         await work();
       } catch (error) {
-        this.#logger.error({ msg: 'ownership check failed', error: String(error) });
+        this.#logger.error(logRecord('ownership check failed', { error: String(error) }));
       }
     });
   }
@@ -91,7 +92,7 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
     } catch (error) {
       if (Date.now() - this.#lastRenewal < this.options.leaseMs) throw error;
       // No renewal for a whole lease: another server may be running these runs now.
-      this.#logger.error({ msg: 'could not renew the leases for a whole lease; letting go of every run', error: String(error) });
+      this.#logger.error(logRecord('could not renew the leases for a whole lease; letting go of every run', { error: String(error) }));
       await Promise.all(this.runs.activeRunIds().map((runId) => this.runs.release(runId, 'its lease could not be renewed')));
       return;
     }
@@ -107,10 +108,10 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
     for (const { run, reason } of takeoverCandidates(runs, this.server, now, processAlive)) {
       if (this.#stopping) return;
       if (!(await this.history.ownership.takeOver(run, this.server.id, this.options.leaseMs))) continue;
-      this.#logger.warn({ msg: 'run taken over', runId: run.runId, from: run.owner, reason });
+      this.#logger.warn(logRecord('run taken over', { runId: run.runId, from: run.owner, reason }));
       if (run.ownerServer === null || run.ownerServer.host === this.server.host) {
         const killed = this.dispatchers.reclaim([run.runId]);
-        if (killed.length) this.#logger.warn({ msg: 'killed step processes the lost server left running', runId: run.runId, pids: killed });
+        if (killed.length) this.#logger.warn(logRecord('killed step processes the lost server left running', { runId: run.runId, pids: killed }));
       }
       // A run of `weft run --db` has nobody watching it here: it is closed, never resumed.
       const resumable = this.options.resume && !run.owner?.startsWith(CLI_OWNER_PREFIX);

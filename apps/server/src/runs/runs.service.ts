@@ -16,6 +16,7 @@ import {
 import { HistoryStore, RetryInFlightError, loggedEvent, type Page, type RunSummary, type ServerIdentity } from '@weft/history';
 import { conflict, notFound } from '../common/errors.js';
 import { RunEventStreams } from '../events/run-event-streams.js';
+import { logRecord } from '../logging/log-record.js';
 import { StepTypesLoader } from '../step-types/step-types.loader.js';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 import { WorkflowsService, type LoadedWorkflow } from '../workflows/workflows.service.js';
@@ -112,7 +113,7 @@ export class RunsService {
     const run = await this.#run(runId);
     if (run.status === 'cancelled') return { runId, status: 'cancelled' };
     if (run.status === 'running' && (await this.history.ownership.requestCancel(runId))) {
-      this.#logger.log({ msg: 'run cancel requested from its owner', runId });
+      this.#logger.log(logRecord('run cancel requested from its owner', { runId }));
       return { runId, status: 'cancelling' };
     }
     const now = await this.#run(runId);
@@ -124,7 +125,7 @@ export class RunsService {
   cancelHere(runId: string): boolean {
     const active = this.#active.get(runId);
     if (!active) return false;
-    if (!active.controller.signal.aborted) this.#logger.log({ msg: 'run cancel requested', runId });
+    if (!active.controller.signal.aborted) this.#logger.log(logRecord('run cancel requested', { runId }));
     active.controller.abort();
     return true;
   }
@@ -175,11 +176,11 @@ export class RunsService {
       const loaded = await this.workflows.load(run.workflowId);
       const events = (await this.history.runEvents(runId)).map((record) => record.event as ExecutionEvent);
       const reuse = run.retryOf ? ((await this.history.reusableSteps(run.retryOf)) ?? {}) : undefined;
-      this.#logger.warn({ msg: 'run resumed: its server was lost', runId, events: events.length, cancelled: options.cancelled === true });
+      this.#logger.warn(logRecord('run resumed: its server was lost', { runId, events: events.length, cancelled: options.cancelled === true }));
       await this.#execute(runId, loaded, { maxParallel: run.maxParallel, retryOf: run.retryOf, reuse, resume: events, cancelled: options.cancelled });
     } catch (error) {
       const message = `could not resume the run after its server was lost: ${(error as Error)?.message ?? String(error)}`;
-      this.#logger.error({ msg: 'run could not be resumed', runId, error: message });
+      this.#logger.error(logRecord('run could not be resumed', { runId, error: message }));
       const finished = await this.history.failRun(runId, message).catch(() => null);
       if (finished) this.#publish(finished.event, finished.seq);
     }
@@ -189,7 +190,7 @@ export class RunsService {
   async interrupt(runId: string): Promise<void> {
     const finished = await this.history.interruptRun(runId);
     if (finished) {
-      this.#logger.warn({ msg: 'run marked interrupted: the server running it was lost', runId });
+      this.#logger.warn(logRecord('run marked interrupted: the server running it was lost', { runId }));
       this.#publish(finished.event, finished.seq);
     }
   }
@@ -201,7 +202,7 @@ export class RunsService {
   async release(runId: string, why: string): Promise<void> {
     const active = this.#active.get(runId);
     if (!active) return;
-    this.#logger.warn({ msg: 'run released', runId, why });
+    this.#logger.warn(logRecord('run released', { runId, why }));
     await active.executor.release();
     await active.done;
   }
@@ -215,7 +216,7 @@ export class RunsService {
     if (active.length === 0) return;
     const others = this.options.resume ? await this.history.ownership.liveServers(this.options.leaseMs, this.server.id).catch(() => []) : [];
     if (others.length > 0) {
-      this.#logger.log({ msg: 'handing runs over', runs: active.length, to: others.map((s) => s.id) });
+      this.#logger.log(logRecord('handing runs over', { runs: active.length, to: others.map((s) => s.id) }));
       await Promise.allSettled(
         active.map(async (run) => {
           await this.release(run.runId, 'this server is shutting down');
@@ -255,7 +256,7 @@ export class RunsService {
       owner: this.server.id,
       leaseUntil,
     });
-    this.#logger.log({ msg: 'run started', runId, workflowId: stored.id, workflow: workflow.name, maxParallel, retryOf: options.retryOf });
+    this.#logger.log(logRecord('run started', { runId, workflowId: stored.id, workflow: workflow.name, maxParallel, retryOf: options.retryOf }));
     await this.#execute(runId, loaded, { maxParallel, retryOf: options.retryOf ?? null, reuse: options.reuse }, estimates);
     return { runId };
   }
@@ -272,18 +273,18 @@ export class RunsService {
       owner: this.server.id,
       onRecorded: (event, seq) => this.#publish(event, seq),
       onError: (error, event) =>
-        this.#logger.error({ msg: 'could not record event in the history', runId, event: event.type, error: String(error) }),
+        this.#logger.error(logRecord('could not record event in the history', { runId, event: event.type, error: String(error) })),
     });
     const observer: ExecutionLifeCycle = {
       stepLog: (event) => liveLogs.set(event.stepId, appendCapped(liveLogs.get(event.stepId) ?? '', event.chunk, maxLog)),
       stepFinished: (event) => {
         liveLogs.delete(event.stepId);
         const { status, reason, durationMs, exitCode, reused } = event.result;
-        const log = { msg: 'step finished', runId, stepId: event.stepId, status, reason, durationMs, exitCode, reused };
+        const log = logRecord('step finished', { runId, stepId: event.stepId, status, reason, durationMs, exitCode, reused });
         if (status === 'failed') this.#logger.warn(log);
         else this.#logger.log(log);
       },
-      stepStarted: (event) => this.#logger.log({ msg: 'step started', runId, stepId: event.stepId, lane: event.lane, running: event.running }),
+      stepStarted: (event) => this.#logger.log(logRecord('step started', { runId, stepId: event.stepId, lane: event.lane, running: event.running })),
     };
     const executor = new ParallelExecutor({
       workflow,
@@ -305,12 +306,12 @@ export class RunsService {
       .then(
         async (report) => {
           await writer.flush();
-          this.#logger.log({ msg: 'run finished', runId, status: report.status, makespanMs: report.makespanMs, speedup: report.speedup });
+          this.#logger.log(logRecord('run finished', { runId, status: report.status, makespanMs: report.makespanMs, speedup: report.speedup }));
         },
         async (error: unknown) => {
           await writer.flush();
           if (error instanceof RunReleasedError) return;
-          this.#logger.error({ msg: 'run stopped: the executor failed', runId, error: String(error) });
+          this.#logger.error(logRecord('run stopped: the executor failed', { runId, error: String(error) }));
           const finished = await this.history.failRun(runId, String(error)).catch(() => null);
           if (finished) this.#publish(finished.event, finished.seq);
         },

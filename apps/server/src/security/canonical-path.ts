@@ -31,7 +31,13 @@ export function canonicalPath(target: string): string {
   return `/${segments.join('/')}`;
 }
 
-/** True when the canonical path is `/api` or under `/api/`. */
-export function isApiPath(canonical: string): boolean {
-  return canonical === '/api' || canonical.startsWith('/api/');
+/** True when the canonical path is `<base>/api` or under it (`base`: canonical, '' for the root). */
+export function isApiPath(canonical: string, base = ''): boolean {
+  return isUnder(canonical, `${base}/api`);
+}
+
+/** True when the canonical path is `prefix` or under `prefix/` ('' or '/' cover every path). */
+export function isUnder(canonical: string, prefix: string): boolean {
+  if (prefix === '' || prefix === '/') return true;
+  return canonical === prefix || canonical.startsWith(`${prefix}/`);
 }

@@ -13,6 +13,8 @@ export interface RequestPolicy {
   readonly corsOrigins: readonly string[] | '*';
   /** When set, every `/api` path needs `Authorization: Bearer <apiToken>`. */
   readonly apiToken: string | null;
+  /** Canonical path Weft is mounted at (`/weft`), '' at the root: its API is `<base>/api`. */
+  readonly base: string;
 }
 
 /** Options of {@link createRequestPolicy}. */
@@ -23,6 +25,8 @@ export interface RequestPolicyOptions {
   readonly corsOrigins?: readonly string[];
   /** @default null */
   readonly apiToken?: string | null;
+  /** Path Weft is mounted at (`/weft`, `weft/`, the global prefix included). @default '' */
+  readonly base?: string;
 }
 
 /** The parts of a request {@link decideRequest} reads. */
@@ -65,7 +69,8 @@ export function createRequestPolicy(options: RequestPolicyOptions = {}): Request
       "The CORS origin '*' lets any web page call this server; it is allowed only with an API token. Set one, or list the origins.",
     );
   }
-  return { allowedHosts, corsOrigins: origins.includes('*') ? '*' : origins, apiToken };
+  const base = canonicalPath(options.base ?? '/');
+  return { allowedHosts, corsOrigins: origins.includes('*') ? '*' : origins, apiToken, base: base === '/' ? '' : base };
 }
 
 function normalized(entry: string, normalize: (entry: string) => string, what: string): string {
@@ -120,14 +125,14 @@ export function decideRequest(request: RequestFacts, policy: RequestPolicy): Req
   if (foreign && !SAFE_METHODS.has(method)) return refuse(403, crossOriginError(`${method} requests`, originHeader), cors);
 
   const path = canonicalPath(url);
-  if (!isApiPath(path)) return { action: 'continue', headers: cors };
+  if (!isApiPath(path, policy.base)) return { action: 'continue', headers: cors };
   if (policy.apiToken && !bearerMatches(single(request.headers.authorization), policy.apiToken)) {
     return refuse(401, 'Missing or wrong bearer token: send Authorization: Bearer <WEFT_API_TOKEN>', { ...cors, 'WWW-Authenticate': 'Bearer' });
   }
   if (!SAFE_METHODS.has(method) && hasBody(request.headers)) {
     const contentType = single(request.headers['content-type']);
     const type = mediaTypeOf(contentType);
-    const workflows = path === '/api/workflows';
+    const workflows = path === `${policy.base}/api/workflows`;
     if (!(isJsonType(type) || (workflows && isYamlType(type)))) {
       const takes = workflows ? 'a workflow as application/yaml or application/json' : 'application/json, or no body';
       const sent = contentType ? `Unsupported content type '${clip(contentType)}'` : 'A body without a Content-Type';

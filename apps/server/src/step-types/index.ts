@@ -1,4 +1,3 @@
 export { StepType, type StepTypeOptions } from '@weft/nest';
 export { StepTypesLoader, InvalidStepTypeError } from './step-types.loader.js';
 export { StepTypesModule } from './step-types.module.js';
-export { BuiltinStepTypesModule } from './builtin-step-types.module.js';

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { formatIssue } from '@weft/core';
+import { logRecord } from '../logging/log-record.js';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 import { WorkflowsService } from './workflows.service.js';
 
@@ -38,10 +39,10 @@ export class ExamplesLoader implements OnApplicationBootstrap {
     for (const file of findExampleWorkflows(dir)) {
       try {
         const result = await this.workflows.storeFile(file);
-        if (result.ok) this.#logger.log({ msg: 'example workflow stored', workflowId: result.stored?.id, file });
-        else this.#logger.warn({ msg: 'example workflow is invalid', file, issues: result.issues.map((i) => formatIssue(i)) });
+        if (result.ok) this.#logger.log(logRecord('example workflow stored', { workflowId: result.stored?.id, file }));
+        else this.#logger.warn(logRecord('example workflow is invalid', { file, issues: result.issues.map((i) => formatIssue(i)) }));
       } catch (error) {
-        this.#logger.warn({ msg: 'example workflow could not be stored', file, error: String(error) });
+        this.#logger.warn(logRecord('example workflow could not be stored', { file, error: String(error) }));
       }
     }
   }

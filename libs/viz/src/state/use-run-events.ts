@@ -17,14 +17,41 @@ export const RUN_EVENT_TYPES = [
 
 export interface UseRunEventsOptions {
   /**
-   * Bearer token for a server started with `WEFT_API_TOKEN`. `EventSource` cannot send headers, so
-   * with a token the stream is read with `fetch` instead.
+   * Shorthand for `headers: { Authorization: 'Bearer <token>' }`, for a server started with
+   * `WEFT_API_TOKEN`. A header of the same name in `headers` wins.
    */
   readonly token?: string | null;
+  /**
+   * Request headers for the stream, e.g. `{ 'X-Api-Key': key }` for a host's own auth. `EventSource`
+   * cannot send headers, so with a token or headers the stream is read with `fetch` instead (which
+   * sends the cookies of the same origin, as `EventSource` does). Compared by value: a new object
+   * with the same entries does not reconnect.
+   */
+  readonly headers?: Readonly<Record<string, string>> | null;
   /** Replaces `EventSource` (tests, polyfills). @default globalThis.EventSource */
   readonly eventSource?: typeof EventSource;
-  /** Replaces `fetch` for the token path. @default globalThis.fetch */
+  /** Replaces `fetch` for the token/headers path. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+}
+
+/**
+ * The request headers of the stream for `token` and `headers`: `Authorization: Bearer <token>`,
+ * then `headers` (a name given twice in any case: the later one wins). Empty for none.
+ */
+export function runEventsHeaders(token?: string | null, headers?: Readonly<Record<string, string>> | null): Record<string, string> {
+  let merged: Record<string, string> = {};
+  if (token) merged = withHeader(merged, 'Authorization', `Bearer ${token}`);
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (typeof value === 'string') merged = withHeader(merged, name, value);
+  }
+  return merged;
+}
+
+/** `headers` with `name` set to `value`, any other spelling of `name` removed. */
+function withHeader(headers: Record<string, string>, name: string, value: string): Record<string, string> {
+  const lower = name.toLowerCase();
+  const kept = Object.entries(headers).filter(([key]) => key.toLowerCase() !== lower);
+  return { ...Object.fromEntries(kept), [name]: value };
 }
 
 export type RunEventsConnection = 'idle' | 'connecting' | 'open' | 'closed' | 'error';
@@ -66,7 +93,8 @@ export function useRunEvents(url: string | null, options: UseRunEventsOptions = 
   const [error, setError] = useState<string | null>(null);
   const opts = useRef(options);
   opts.current = options;
-  const token = options.token ?? null;
+  // By value: callers pass a fresh `headers` object on every render.
+  const headersKey = JSON.stringify(Object.entries(runEventsHeaders(options.token, options.headers)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
   useEffect(() => {
     dispatch({ type: 'reset' });
@@ -89,13 +117,14 @@ export function useRunEvents(url: string | null, options: UseRunEventsOptions = 
     };
     let stop: () => void = () => undefined;
 
-    if (token) {
+    const headers = Object.fromEntries(JSON.parse(headersKey) as [string, string][]);
+    if (Object.keys(headers).length > 0) {
       const controller = new AbortController();
       stop = () => controller.abort();
       const doFetch = opts.current.fetch ?? globalThis.fetch.bind(globalThis);
       (async () => {
         const res = await doFetch(url, {
-          headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
+          headers: Object.entries(headers).reduce<Record<string, string>>((all, [name, value]) => withHeader(all, name, value), { Accept: 'text/event-stream' }),
           signal: controller.signal,
         });
         if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);
@@ -145,7 +174,7 @@ export function useRunEvents(url: string | null, options: UseRunEventsOptions = 
       for (const type of RUN_EVENT_TYPES) source.removeEventListener(type, onNamed);
       source.close();
     };
-  }, [url, token]);
+  }, [url, headersKey]);
 
   return { state, connection, error };
 }
