@@ -2,6 +2,7 @@ import type { WorkerInfo } from './compute/worker-rows.js';
 import { useWorkerRows } from './use-worker-rows.js';
 import { useNow } from '../shared/use-now.js';
 import { VizStyles, type VizStyleProps } from '../styles/viz-styles.js';
+import { SCROLL_STYLE } from '../shared/use-container-width.js';
 
 export interface WorkerListProps extends VizStyleProps {
   /** The workers, as `GET /api/workers` lists them. */
@@ -26,6 +27,13 @@ export function WorkerList(props: WorkerListProps) {
   return (
     <>
       {props.injectStyles !== false && <VizStyles />}
+      <div
+        className="weft-table-scroll weft-workers-scroll"
+        role="region"
+        aria-label={`${props.caption ?? 'Workers'} (scrolls sideways)`}
+        tabIndex={0}
+        style={SCROLL_STYLE}
+      >
       <table className={`weft-viz weft-workers ${props.className ?? ''}`}>
         <caption>{props.caption ?? 'Workers'}</caption>
         <thead>
@@ -76,7 +84,7 @@ export function WorkerList(props: WorkerListProps) {
                 {w.stale && (
                   <>
                     {' '}
-                    <span className="weft-stale-badge" title={w.staleText ?? undefined}>
+                    <span className="weft-stale-badge" title={w.staleText ?? undefined} style={{ fontSize: 'max(11px, 0.9em)' }}>
                       stale
                     </span>
                     <span className="weft-sr-only">: {w.staleText}</span>
@@ -87,6 +95,7 @@ export function WorkerList(props: WorkerListProps) {
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }
