@@ -15,7 +15,6 @@ export function WorkflowsPage() {
         {error && <p className="error">{error}</p>}
         {data && data.length === 0 && <p className="muted">No workflows yet: add one below.</p>}
         {data && data.length > 0 && (
-          <div className="table-scroll">
           <table className="workflows">
             <thead>
               <tr>
@@ -31,7 +30,6 @@ export function WorkflowsPage() {
               ))}
             </tbody>
           </table>
-          </div>
         )}
       </section>
       <AddWorkflow onAdded={reload} />

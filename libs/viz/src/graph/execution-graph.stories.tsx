@@ -1,4 +1,3 @@
-import { useEffect, useState, type ReactNode } from 'react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { ExecutionGraph } from './execution-graph.js';
 import {
@@ -13,7 +12,6 @@ import {
   wideFanOutLive,
 } from '../fixtures/index.js';
 import { useReplay } from '../fixtures/use-replay.js';
-import { pipeline200, pipeline1000 } from '../fixtures/big-workflows.js';
 
 const meta = {
   title: 'Viz/ExecutionGraph',
@@ -60,75 +58,3 @@ export const LiveReplay: Story = {
     return <ExecutionGraph {...args} state={state} now={now} />;
   },
 };
-
-/**
- * A 200-step variant-calling pipeline (17 samples, per-chromosome `foreach` calls, cohort fan-ins),
- * finished. It starts at a readable zoom on the start of the graph; the 4-step alignment chains
- * are folded (click one to unfold), the minimap shows the rest.
- */
-export const Pipeline200: Story = {
-  render: (args) => {
-    const f = pipeline200().finished;
-    return <ExecutionGraph {...args} state={f.state} now={f.now} />;
-  },
-};
-
-/** The 200-step pipeline a third of the way in: running steps pulse, the minimap marks them in blue. */
-export const Pipeline200Running: Story = {
-  render: (args) => {
-    const f = pipeline200().live;
-    return <ExecutionGraph {...args} state={f.state} now={f.now} />;
-  },
-};
-
-/** A 1,000-step pipeline (90 samples), finished: chains folded, so dagre lays out far fewer nodes. */
-export const Pipeline1000: Story = {
-  render: (args) => {
-    const f = pipeline1000().finished;
-    return <ExecutionGraph {...args} state={f.state} now={f.now} />;
-  },
-};
-
-/** The 1,000-step pipeline mid-run: "Running (n)" jumps from one running step to the next. */
-export const Pipeline1000Running: Story = {
-  render: (args) => {
-    const f = pipeline1000().live;
-    return <ExecutionGraph {...args} state={f.state} now={f.now} />;
-  },
-};
-
-/** The 1,000-step pipeline with nothing folded: every step laid out (the layout benchmark's worst case). */
-export const Pipeline1000Unfolded: Story = {
-  render: (args) => {
-    const f = pipeline1000().finished;
-    return <ExecutionGraph {...args} state={f.state} now={f.now} collapseChains={0} />;
-  },
-};
-
-/** The graph follows its container: here a 480 px column. */
-export const NarrowContainer: Story = {
-  render: (args) => (
-    <div style={{ width: 480, border: '1px dashed #9aa5b1' }}>
-      <ExecutionGraph {...args} state={wideFanOutLive.state} now={wideFanOutLive.now} />
-    </div>
-  ),
-};
-
-/**
- * The 1,000-step pipeline, chains folded, laid out with dagre instead of the fast layered layout,
- * for the benchmark: dagre takes seconds here, so the graph is drawn a moment after the story opens.
- */
-export const Pipeline1000Dagre: Story = {
-  render: (args) => <Deferred>{() => <ExecutionGraph {...args} state={pipeline1000().finished.state} now={pipeline1000().finished.now} layoutEngine="dagre" />}</Deferred>,
-};
-
-/** Renders its children after the first paint (a slow layout does not hold the story's first frame). */
-function Deferred({ children }: { children: () => ReactNode }) {
-  const [ready, setReady] = useState(false);
-  useEffect(() => {
-    const t = setTimeout(() => setReady(true), 50);
-    return () => clearTimeout(t);
-  }, []);
-  return ready ? <>{children()}</> : <div className="weft-viz">Laying out 1,000 steps with dagre…</div>;
-}
-

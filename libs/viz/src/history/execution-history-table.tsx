@@ -3,7 +3,6 @@ import type { HistoryRun, HistorySort, HistorySortKey } from './compute/sort-run
 import { useSortedRuns } from './use-sorted-runs.js';
 import { formatDuration, formatSpeedup } from '../shared/format.js';
 import { VizStyles, type VizStyleProps } from '../styles/viz-styles.js';
-import { SCROLL_STYLE } from '../shared/use-container-width.js';
 
 export interface ExecutionHistoryTableProps<T extends HistoryRun = HistoryRun> extends VizStyleProps {
   /** Past runs: reports or history summaries. */
@@ -32,11 +31,7 @@ function defaultTime(iso: string): string {
   return Number.isNaN(t.getTime()) ? iso : t.toLocaleString();
 }
 
-/**
- * Past runs with status, makespan, speedup and peak parallelism; every column sorts. Fills its
- * container; when the columns do not fit (a phone), the table scrolls sideways inside its own box
- * (a focusable region) instead of widening the page.
- */
+/** Past runs with status, makespan, speedup and peak parallelism; every column sorts. */
 export function ExecutionHistoryTable<T extends HistoryRun>(props: ExecutionHistoryTableProps<T>) {
   const { sorted, sort, sortBy } = useSortedRuns(props.runs, props.initialSort);
   const format = props.formatTime ?? defaultTime;
@@ -50,13 +45,6 @@ export function ExecutionHistoryTable<T extends HistoryRun>(props: ExecutionHist
   return (
     <>
       {props.injectStyles !== false && <VizStyles />}
-      <div
-        className="weft-table-scroll weft-history-scroll"
-        role="region"
-        aria-label={`${props.caption ?? 'Execution history'} (scrolls sideways)`}
-        tabIndex={0}
-        style={SCROLL_STYLE}
-      >
       <table className={`weft-viz weft-history ${props.className ?? ''}`}>
         <caption style={{ textAlign: 'left', fontWeight: 600, padding: '4px 0' }}>
           {props.caption ?? 'Execution history'}
@@ -94,7 +82,7 @@ export function ExecutionHistoryTable<T extends HistoryRun>(props: ExecutionHist
               onKeyDown={select ? onKey(r) : undefined}
               data-run-id={r.runId}
             >
-              <td style={{ whiteSpace: 'nowrap' }}>{format(r.startedAt)}</td>
+              <td>{format(r.startedAt)}</td>
               <td>{r.workflow}</td>
               <td>
                 <span className={`weft-history-status weft-status-${statusClass(r.status)}`}>{r.status}</span>
@@ -109,7 +97,6 @@ export function ExecutionHistoryTable<T extends HistoryRun>(props: ExecutionHist
           ))}
         </tbody>
       </table>
-      </div>
     </>
   );
 }

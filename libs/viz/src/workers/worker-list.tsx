@@ -2,7 +2,6 @@ import type { WorkerInfo } from './compute/worker-rows.js';
 import { useWorkerRows } from './use-worker-rows.js';
 import { useNow } from '../shared/use-now.js';
 import { VizStyles, type VizStyleProps } from '../styles/viz-styles.js';
-import { SCROLL_STYLE } from '../shared/use-container-width.js';
 
 export interface WorkerListProps extends VizStyleProps {
   /** The workers, as `GET /api/workers` lists them. */
@@ -27,13 +26,6 @@ export function WorkerList(props: WorkerListProps) {
   return (
     <>
       {props.injectStyles !== false && <VizStyles />}
-      <div
-        className="weft-table-scroll weft-workers-scroll"
-        role="region"
-        aria-label={`${props.caption ?? 'Workers'} (scrolls sideways)`}
-        tabIndex={0}
-        style={SCROLL_STYLE}
-      >
       <table className={`weft-viz weft-workers ${props.className ?? ''}`}>
         <caption>{props.caption ?? 'Workers'}</caption>
         <thead>
@@ -84,7 +76,7 @@ export function WorkerList(props: WorkerListProps) {
                 {w.stale && (
                   <>
                     {' '}
-                    <span className="weft-stale-badge" title={w.staleText ?? undefined} style={{ fontSize: 'max(11px, 0.9em)' }}>
+                    <span className="weft-stale-badge" title={w.staleText ?? undefined}>
                       stale
                     </span>
                     <span className="weft-sr-only">: {w.staleText}</span>
@@ -95,7 +87,6 @@ export function WorkerList(props: WorkerListProps) {
           ))}
         </tbody>
       </table>
-      </div>
     </>
   );
 }

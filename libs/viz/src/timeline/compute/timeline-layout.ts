@@ -1,22 +1,19 @@
 import { area, curveStepAfter, line, scaleLinear } from 'd3';
 import type { StepStatus } from '@weft/core/browser';
 import type { RunState } from '../../state/run-state.types.js';
-import { concurrencySteps, packLanes, processIntervals } from '../../shared/process-intervals.js';
+import { concurrencySteps, processIntervals } from '../../shared/process-intervals.js';
 import { formatDuration, formatTick } from '../../shared/format.js';
 import { groupByWorker, type TimelineGroupBy } from './worker-groups.js';
 
 /** Sizes of the timeline drawing, in px. */
 export interface TimelineLayoutOptions {
-  /** Total width, in px (the component fills its container when not given). @default 800 */
+  /** Total width. @default 800 */
   readonly width?: number;
   /** Height of one slot's lane. @default 26 */
   readonly laneHeight?: number;
   /** @default 4 */
   readonly laneGap?: number;
-  /**
-   * Width of the lane labels on the left. @default 56, or 120 when grouped by worker; below
-   * `COMPACT_WIDTH` 22 (slot numbers only), or a fifth of the width for worker names
-   */
+  /** Width of the lane labels on the left. @default 56, or 120 when grouped by worker */
   readonly labelWidth?: number;
   /** Height of the concurrency-over-time strip under the lanes. @default 48 */
   readonly stripHeight?: number;
@@ -26,9 +23,6 @@ export interface TimelineLayoutOptions {
    */
   readonly groupBy?: TimelineGroupBy;
 }
-
-/** Below this width (px) the timeline is compact: short lane labels, the strip's labels under it. */
-export const COMPACT_WIDTH = 520;
 
 /** Space between two worker bands, in px. */
 const GROUP_GAP = 10;
@@ -108,22 +102,8 @@ export interface TimelineLayout {
     readonly limitY: number;
     readonly peak: number;
     readonly limit: number;
-    /** `limit 4`: drawn on the dashed limit line. */
-    readonly limitLabel: string;
-    /** Labels left of the strip (`running`, `peak 3`), or none when compact. */
-    readonly sideLabels: readonly string[];
-    /** A line under the strip when compact (`running at once · peak 3 of 4`), else null. */
-    readonly caption: string | null;
     readonly ariaLabel: string;
   };
-  /** Compact layout (narrow): short lane labels, strip caption underneath. */
-  readonly compact: boolean;
-  /**
-   * The processes were packed into lanes by their own times rather than drawn on the engine's slots:
-   * the engine handed out more slots than ever ran at once (a server cap held processes back), so the
-   * lanes show what really ran side by side, as the parallelism indicator counts it.
-   */
-  readonly repacked: boolean;
   /** x of the "now" line while the run is live, else null. */
   readonly nowX: number | null;
   /** Visible span in ms. */
@@ -148,22 +128,15 @@ function workerText(worker: string | null): string {
  */
 export function computeTimeline(state: RunState, now: number, options: TimelineLayoutOptions = {}): TimelineLayout {
   const groupBy = options.groupBy ?? 'lane';
-  const width = Math.max(160, options.width ?? 800);
-  const compact = width < COMPACT_WIDTH;
+  const width = Math.max(200, options.width ?? 800);
   const laneHeight = options.laneHeight ?? 26;
   const laneGap = options.laneGap ?? 4;
-  const labelWidth =
-    options.labelWidth ?? (groupBy === 'worker' ? (compact ? Math.max(56, Math.round(width / 5)) : 120) : compact ? 22 : 56);
+  const labelWidth = options.labelWidth ?? (groupBy === 'worker' ? 120 : 56);
   const stripHeight = options.stripHeight ?? 48;
   const right = 12;
   const top = 4;
   const live = state.status === 'running';
-  const slotted = processIntervals(state, now);
-  // Bars spread over more slots than ever ran at once (slots held while a server cap kept their
-  // processes waiting): lay them out by their own times, so the lanes match the peak.
-  const concurrentPeak = Math.max(0, ...concurrencySteps(slotted, 0).map((p) => p.running));
-  const repacked = groupBy === 'lane' && slotted.length > 0 && Math.max(...slotted.map((iv) => iv.lane + 1)) > concurrentPeak;
-  const intervals = repacked ? packLanes(slotted.map((iv) => ({ ...iv, lane: null as number | null }))) : slotted;
+  const intervals = processIntervals(state, now);
   const laneCount = Math.max(state.maxParallel, 1, ...intervals.map((iv) => iv.lane + 1));
   const lastEnd = Math.max(0, ...intervals.map((iv) => iv.end));
   const elapsed = state.startMs === null ? 0 : Math.max(0, (live ? now : (state.endMs ?? now)) - state.startMs);
@@ -203,7 +176,7 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
       index,
       y: top + index * pitch,
       height: laneHeight,
-      label: compact ? `${index + 1}` : `slot ${index + 1}`,
+      label: `slot ${index + 1}`,
       group: null,
     }));
     for (const iv of intervals) placed.set(iv.key, { y: top + iv.lane * pitch, group: null });
@@ -254,7 +227,7 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
   const axisY = lanesBottom + 2;
   const ticks = x.ticks(Math.max(2, Math.floor((width - labelWidth) / 90))).map((t) => ({ x: x(t), label: formatTick(t) }));
 
-  const stripY = axisY + 30;
+  const stripY = axisY + 26;
   const points = concurrencySteps(intervals, spanMs);
   const peak = Math.max(0, ...points.map((p) => p.running));
   const limit = Math.max(1, state.maxParallel);
@@ -274,9 +247,7 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
       .curve(curveStepAfter)(points) ?? '';
   return {
     width,
-    height: stripY + stripHeight + (compact ? 22 : 4),
-    compact,
-    repacked,
+    height: stripY + stripHeight + 4,
     plotX: labelWidth,
     plotWidth: width - right - labelWidth,
     groupBy,
@@ -292,12 +263,7 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
       limitY: y(limit),
       peak,
       limit,
-      limitLabel: `limit ${limit}`,
-      sideLabels: compact ? [] : ['running', `peak ${peak}`],
-      caption: compact ? `running at once · peak ${peak} of ${limit}` : null,
-      ariaLabel: `Steps running over time: peak ${peak} of ${limit} slots${
-        repacked ? ', lanes packed by time: a server limit held processes back' : ''
-      }`,
+      ariaLabel: `Steps running over time: peak ${peak} of ${limit} slots`,
     },
     nowX: live && state.startMs !== null ? x(Math.max(0, now - state.startMs)) : null,
     spanMs,
