@@ -134,6 +134,10 @@ describe('Weft server crash safety (SIGKILL mid-run, real process)', () => {
     expect(interrupted.steps.transform).toMatchObject({ status: 'succeeded', exitCode: 0, outputs: { doubled: 6 }, reused: false });
     expect(interrupted.steps.long.status).toBe('cancelled');
     expect(interrupted.steps.publish.status).toBe('cancelled');
+    // The log lines come through the child's stdout pipe, which may trail the database by a moment.
+    await waitFor('the restarted server to log what it did', () =>
+      ['run marked interrupted', 'killed step processes the lost server left running', runId].every((text) => second.output().includes(text)),
+    );
     expect(second.output()).toContain('run marked interrupted');
     expect(second.output()).toContain('killed step processes the lost server left running');
     expect(second.output()).toContain(runId);

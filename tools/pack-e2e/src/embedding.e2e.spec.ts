@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../../libs/viz/test/browser/chromium';
-import { createFreshProject, freshEnv, lockedVersion, REPO, runOk, tarballsOf, type FreshProject } from './fresh-project';
+import { createFreshProject, freePort, freshEnv, lockedVersion, REPO, runOk, tarballsOf, type FreshProject } from './fresh-project';
 
 /**
  * docs/embedding.md as a stranger follows it, with the packed packages only: its plugin package is
@@ -35,17 +34,6 @@ function writeDocFiles(project: FreshProject, prefix: string, files: Map<string,
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, text);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 interface Started {

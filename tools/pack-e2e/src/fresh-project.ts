@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { dirname, join, relative, sep } from 'node:path';
 
 /** The repository root: what a fresh project must be outside of. */
@@ -204,4 +205,16 @@ export function filesUnder(dir: string): string[] {
 export function installedWeftPackages(projectDir: string): string[] {
   const scope = join(projectDir, 'node_modules/@weft');
   return readdirSync(scope).map((name) => join(scope, name));
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
