@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { loadPlugins, type StepTypeHandler } from '@weft/core';
@@ -8,6 +7,7 @@ import type { WeftModuleForRootOptions } from './weft.module.js';
 import { configureWeftApp } from './configure-app.js';
 import type { ServerConfig } from './config/server-config.js';
 import { createPinoLogging } from './logging/index.js';
+import { nestExpress } from './http/weft-http.js';
 
 /** The settings {@link createWeftServer} reads; `allowedHosts`, `corsOrigins` and `plugins` default to none. */
 export type WeftServerSettings = Pick<ServerConfig, 'logLevel' | 'bodyLimit' | 'dashboardDir'> &
@@ -47,9 +47,7 @@ export async function createWeftServer(config: WeftServerSettings): Promise<Nest
  * the app comes from the `express` that @nestjs/platform-express itself uses.
  */
 function caseSensitiveExpress(): unknown {
-  const fromNest = createRequire(createRequire(import.meta.url).resolve('@nestjs/platform-express'));
-  const express = fromNest('express') as () => { set(setting: string, value: unknown): unknown };
-  const instance = express();
+  const instance = nestExpress<() => { set(setting: string, value: unknown): unknown }>()();
   instance.set('case sensitive routing', true);
   return instance;
 }

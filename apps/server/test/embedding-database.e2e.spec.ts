@@ -33,9 +33,13 @@ describe("WeftModule's database options", () => {
   it("keeps its history in the host's own DataSource, and leaves it open", async () => {
     const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [...HISTORY_ENTITIES], migrations: [...HISTORY_MIGRATIONS], migrationsRun: true });
     await dataSource.initialize();
-    const app = await host({ database: { dataSource }, workspace: ws.path, dashboard: false });
+    const app = await host({ database: { dataSource }, workspace: ws.path, dashboard: false, docs: false });
     try {
       expect(app.get(HistoryStore)).toBeInstanceOf(HistoryStore);
+      // docs: false and dashboard: false leave those routes out.
+      await request(app.getHttpServer()).get('/api/docs-json').expect(404);
+      await request(app.getHttpServer()).get('/api/docs').expect(404);
+      await request(app.getHttpServer()).get('/').expect(404);
       expect(await runOnce(app)).toBe('succeeded');
       const rows: { n: number }[] = await dataSource.query('SELECT COUNT(*) AS n FROM weft_runs');
       expect(Number(rows[0].n)).toBe(1);

@@ -76,11 +76,7 @@ function isBodyParserError(cause: unknown): cause is BodyParserError {
 }
 
 /** Weft's body for an error of the body parsers (`http-errors` with a `type`), or undefined for any other error. */
-export function bodyParserErrorBody(error: unknown): WeftErrorBody | undefined {
-  return bodyParserError(error);
-}
-
-function bodyParserError(cause: unknown): WeftErrorBody | undefined {
+export function bodyParserError(cause: unknown): WeftErrorBody | undefined {
   if (!isBodyParserError(cause)) return undefined;
   switch (cause.type) {
     case 'entity.too.large':

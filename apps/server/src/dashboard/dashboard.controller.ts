@@ -47,6 +47,7 @@ export class DashboardController {
 
   @Get()
   index(@Req() request: PageRequest, @Res() response: PageResponse): void {
+    if (!this.options.dashboard) throw new NotFoundException({ statusCode: 404, error: 'The dashboard is turned off on this server (dashboard: false)' });
     const url = new URL(request.originalUrl ?? request.url ?? '/', 'http://weft.invalid');
     if (!url.pathname.endsWith('/')) return response.redirect(301, `${url.pathname}/${url.search}`);
     response.setHeader('Cache-Control', 'no-cache');

@@ -1,11 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Controller, Get, Injectable, NotFoundException, Param, Req, Res, UseFilters, UseGuards, type Type } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, NotFoundException, Param, Req, Res, UseFilters, UseGuards, type Type } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { ApiExcludeController, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { WeftExceptionFilter } from '../common/weft-exception.filter.js';
 import { weftDocumentConfig } from '../openapi.js';
+import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 
 /** Weft's modules with routes: the OpenAPI document covers these, and nothing of the host app. */
 export const WEFT_API_MODULES = Symbol('WEFT_API_MODULES');
@@ -82,15 +83,18 @@ export class DocsController {
   constructor(
     private readonly openApi: WeftOpenApi,
     private readonly modules: WeftApiModules,
+    @Inject(WEFT_OPTIONS) private readonly options: ResolvedWeftOptions,
   ) {}
 
   @Get('docs-json')
   json(): OpenAPIObject {
+    this.#served();
     return this.openApi.document(this.modules.modules);
   }
 
   @Get('docs')
   page(@Req() request: DocsRequest, @Res() response: DocsResponse): void {
+    this.#served();
     const url = new URL(request.originalUrl ?? '/', 'http://weft.invalid');
     if (url.pathname.endsWith('/')) return response.redirect(301, `${url.pathname.replace(/\/+$/, '')}${url.search}`);
     response.type('html').send(PAGE);
@@ -98,10 +102,16 @@ export class DocsController {
 
   @Get('docs/:file')
   file(@Param('file') file: string, @Res() response: DocsResponse): void {
+    this.#served();
     if (file === 'init.js') return response.type('text/javascript').send(INIT);
     const type = UI_FILES[file];
     if (!type) throw new NotFoundException({ statusCode: 404, error: `No such file of the API page: ${file}` });
     response.setHeader('Cache-Control', 'public, max-age=86400');
     response.type(type).sendFile(file, { root: this.#uiDir });
+  }
+
+  /** With `docs: false` the routes answer 404, as if they were not there. */
+  #served(): void {
+    if (!this.options.docs) throw new NotFoundException({ statusCode: 404, error: 'The API documentation is turned off on this server (docs: false)' });
   }
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, Optional, type CanActivate, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { WEFT_AUTH_GUARD } from '../auth/api-token.guard.js';
-import { bodyParserErrorBody } from '../common/weft-exception.filter.js';
+import { bodyParserError } from '../common/weft-exception.filter.js';
 import { parseBodyLimit } from '../config/server-config.js';
 import { logRecord } from '../logging/log-record.js';
 import { canonicalPath, isApiPath, isUnder } from '../security/canonical-path.js';
@@ -106,14 +106,14 @@ export class WeftHttp implements OnModuleInit {
   }
 }
 
-/** The `express` module that @nestjs/platform-express itself uses (for its body parsers). */
-function nestExpress(): Pick<ExpressLike, 'json' | 'text'> {
+/** The `express` module that @nestjs/platform-express itself uses (its body parsers, its app). */
+export function nestExpress<T = Pick<ExpressLike, 'json' | 'text'>>(): T {
   const fromNest = createRequire(createRequire(import.meta.url).resolve('@nestjs/platform-express'));
-  return fromNest('express') as Pick<ExpressLike, 'json' | 'text'>;
+  return fromNest('express') as T;
 }
 
 function sendParserError(response: ServerResponse, error: unknown, next: Next): void {
-  const body = bodyParserErrorBody(error);
+  const body = bodyParserError(error);
   if (!body || response.headersSent) return next(error);
   const text = JSON.stringify(body);
   response.statusCode = body.statusCode;
