@@ -14,6 +14,8 @@ module.exports = {
     '^@weft/history$': path.join(__dirname, 'libs/history/src/index.ts'),
     '^@weft/queue$': path.join(__dirname, 'libs/queue/src/index.ts'),
   },
+  // Real processes under a loaded CI machine: Jest's 5 s default is a speed assertion, which benchmarks make, not tests.
+  testTimeout: 30_000,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   coverageDirectory: 'coverage',
   coverageReporters: ['text-summary', 'lcov'],
