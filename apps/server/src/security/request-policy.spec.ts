@@ -91,6 +91,17 @@ describe('decideRequest', () => {
       });
     });
 
+    it('also allows the well-formed headers a listed page asks for (a host guard\'s own auth header), and no others', () => {
+      const ask = (headers: string) =>
+        decide('OPTIONS', '/api/workflows', { origin: LISTED, 'access-control-request-method': 'POST', 'access-control-request-headers': headers });
+      const allowed = (headers: string) => (ask(headers) as { headers: Record<string, string> }).headers['Access-Control-Allow-Headers'];
+      expect(allowed('X-Api-Key, content-type')).toBe('Authorization, Content-Type, Last-Event-ID, x-api-key');
+      expect(allowed('authorization')).toBe('Authorization, Content-Type, Last-Event-ID');
+      expect(allowed('bad header, x-ok, a\r\nb, x-ok')).toBe('Authorization, Content-Type, Last-Event-ID, x-ok');
+      expect(allowed(Array.from({ length: 30 }, (_, i) => `x-h${i}`).join(','))!.split(', ')).toHaveLength(3 + 20);
+      expect(statusOf(decide('OPTIONS', '/api/workflows', { origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key' }))).toBe(403);
+    });
+
     it('refuses a preflight from an unlisted origin with 403', () => {
       expect(statusOf(decide('OPTIONS', '/api/workflows', { origin: 'http://evil.example', 'access-control-request-method': 'POST' }))).toBe(403);
       expect(statusOf(decide('OPTIONS', '/api/workflows', { origin: 'null', 'access-control-request-method': 'POST' }))).toBe(403);

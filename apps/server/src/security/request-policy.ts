@@ -55,6 +55,23 @@ const PREFLIGHT_HEADERS = {
   'Access-Control-Max-Age': '600',
 };
 const EXPOSED_HEADERS = 'X-Next-Cursor, Link';
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+
+/**
+ * The request headers a preflight allows: Weft's own, plus the ones the page asks for when they are
+ * well-formed header names (at most 20), so a host's own auth guard can read its header (`X-Api-Key`)
+ * from a listed origin. Listing the origin is the trust decision; the header names add none.
+ */
+function allowedRequestHeaders(requested: string | undefined): string {
+  const own = PREFLIGHT_HEADERS['Access-Control-Allow-Headers'];
+  const known = new Set(own.toLowerCase().split(', '));
+  const extra = (requested ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => HEADER_NAME.test(name) && !known.has(name) && (known.add(name), true))
+    .slice(0, 20);
+  return extra.length ? `${own}, ${extra.join(', ')}` : own;
+}
 
 /**
  * Checks and normalizes the options; throws a TypeError naming the bad entry. `'*'` among the
@@ -120,7 +137,16 @@ export function decideRequest(request: RequestFacts, policy: RequestPolicy): Req
   const foreign = originHeader !== undefined && !own && !listed;
   if (method === 'OPTIONS' && originHeader !== undefined && request.headers['access-control-request-method'] !== undefined) {
     if (foreign) return refuse(403, crossOriginError('requests', originHeader), cors);
-    return { action: 'preflight', headers: { ...cors, 'Access-Control-Allow-Origin': origin!, Vary: 'Origin', ...PREFLIGHT_HEADERS } };
+    return {
+      action: 'preflight',
+      headers: {
+        ...cors,
+        'Access-Control-Allow-Origin': origin!,
+        Vary: 'Origin',
+        ...PREFLIGHT_HEADERS,
+        'Access-Control-Allow-Headers': allowedRequestHeaders(single(request.headers['access-control-request-headers'])),
+      },
+    };
   }
   if (foreign && !SAFE_METHODS.has(method)) return refuse(403, crossOriginError(`${method} requests`, originHeader), cors);
 
