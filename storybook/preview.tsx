@@ -1,17 +1,7 @@
 import type { Preview } from '@storybook/react-vite';
+import { WeftTheme, type WeftThemeName } from '../libs/viz/src/styles/viz-styles.js';
 
-const dark = {
-  '--weft-fg': '#e4e7eb',
-  '--weft-muted-fg': '#9aa5b1',
-  '--weft-bg': '#1f2933',
-  '--weft-surface': '#323f4b',
-  '--weft-grid': '#3e4c59',
-  '--weft-edge': '#7b8794',
-  '--weft-color-pending': '#52606d',
-  '--weft-color-skipped': '#3e4c59',
-  '--weft-color-running': '#60a5fa',
-  '--weft-color-concurrency': '#1e3a8a',
-} as Record<string, string>;
+const THEMES: readonly WeftThemeName[] = ['light', 'dark', 'auto'];
 
 const preview: Preview = {
   parameters: {
@@ -20,23 +10,20 @@ const preview: Preview = {
   },
   globalTypes: {
     theme: {
-      description: 'Colour theme (CSS variables)',
-      toolbar: { title: 'Theme', items: ['light', 'dark'], dynamicTitle: true },
+      description: "The kit's built-in theme (data-weft-theme); auto follows prefers-color-scheme",
+      toolbar: { title: 'Theme', icon: 'contrast', items: [...THEMES], dynamicTitle: true },
     },
   },
   initialGlobals: { theme: 'light' },
   decorators: [
-    (Story, context) => (
-      <div
-        style={{
-          ...(context.globals.theme === 'dark' ? dark : {}),
-          background: context.globals.theme === 'dark' ? '#1f2933' : 'transparent',
-          padding: 8,
-        }}
-      >
-        <Story />
-      </div>
-    ),
+    (Story, context) => {
+      const theme = THEMES.includes(context.globals.theme as WeftThemeName) ? (context.globals.theme as WeftThemeName) : 'light';
+      return (
+        <WeftTheme theme={theme} style={{ padding: 8 }}>
+          <Story />
+        </WeftTheme>
+      );
+    },
   ],
 };
 

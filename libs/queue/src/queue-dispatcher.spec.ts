@@ -212,10 +212,11 @@ describe('QueueDispatcher with workers', () => {
   it('gives a waiting attempt with the longest remaining critical path the next free worker, across runs', async () => {
     await startWorker('w1', { concurrency: 1 });
     const d = dispatcher();
-    const wide = workflow(['steps:', ...['x1', 'x2', 'x3', 'x4'].flatMap((id) => [`  - id: ${id}`, '    type: shell', '    run: sleep 0.2'])].join('\n'));
+    const wide = workflow(['steps:', ...['x1', 'x2', 'x3', 'x4'].flatMap((id) => [`  - id: ${id}`, '    type: shell', '    run: sleep 1'])].join('\n'));
     const chain = workflow(['steps:', ...['y1', 'y2', 'y3'].flatMap((id, i) => [`  - id: ${id}`, '    type: shell', '    run: "true"', ...(i ? [`    needs: [y${i}]`] : [])])].join('\n'));
     const first = run(wide, d);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // x1 runs; x2..x4 wait in the queue
+    // x1 runs (the worker's only slot is taken); x2..x4 wait in the queue.
+    await waitUntil(async () => (await listWorkers(connectRedisOnce(), prefix, 5000))[0]?.running === 1);
     const second = run(chain, d);
     const [{ report: x }, { report: y }] = await Promise.all([first, second]);
     const started = (s: { startedAt: string | null }) => Date.parse(s.startedAt!);

@@ -5,7 +5,9 @@ import { ParallelismIndicator } from './parallelism/parallelism-indicator';
 import { SpeedupDashboard } from './speedup/speedup-dashboard';
 import { ExecutionHistoryTable } from './history/execution-history-table';
 import { WorkerList } from './workers/worker-list';
-import { useRunEvents } from './state/use-run-events';
+import { httpStreamError, networkStreamError, useRunEvents } from './state/use-run-events';
+import { ConnectionNotice } from './state/connection-notice';
+import { cappedRunFixture } from './parallelism/parallelism-indicator.stories';
 import {
   failuresFinished,
   historyRuns,
@@ -248,4 +250,130 @@ it('every component accepts a finished state without crashing', () => {
     const { unmount } = render(<C state={seedDemoFinished.state} />);
     unmount();
   }
+});
+
+describe('honest states', () => {
+  const unauthorized = httpStreamError(401, 'Missing or wrong bearer token: send Authorization: Bearer <WEFT_API_TOKEN>');
+
+  it('ConnectionNotice says what failed, in the server’s words, with a working Retry', () => {
+    const onRetry = jest.fn();
+    render(<ConnectionNotice error={unauthorized} onRetry={onRetry} />);
+    const alert = screen.getByRole('alert');
+    expect(alert.getAttribute('data-error-kind')).toBe('unauthorized');
+    expect(within(alert).getByText('Not authorized')).toBeTruthy();
+    expect(within(alert).getByText(/^Not authorized \(HTTP 401\): Missing or wrong bearer token/)).toBeTruthy();
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+
+  it('ConnectionNotice names both causes of a network error, and renders nothing without an error', () => {
+    const { container, rerender } = render(<ConnectionNotice error={networkStreamError()} />);
+    expect(screen.getByRole('alert').textContent).toContain('could not be reached, or it refused this origin (CORS: WEFT_CORS_ORIGINS)');
+    expect(screen.queryByRole('button')).toBeNull();
+    rerender(<ConnectionNotice error={null} />);
+    expect(container.querySelector('.weft-connection-notice')).toBeNull();
+  });
+
+  it('the widgets show a failed stream instead of "Waiting to start"', () => {
+    const retry = jest.fn();
+    const stream = { connectionError: unauthorized, retry };
+    render(<ParallelismIndicator stream={stream} />);
+    expect(screen.queryByText('Waiting to start')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(retry).toHaveBeenCalled();
+  });
+
+  it('each widget takes `stream`, and keeps what it knows under the notice', () => {
+    const stream = { connectionError: networkStreamError(), retry: () => undefined };
+    for (const C of [ParallelTimeline, SpeedupDashboard]) {
+      const { unmount } = render(<C stream={stream} />);
+      expect(screen.getByRole('alert')).toBeTruthy();
+      expect(document.querySelector('svg.weft-viz')).toBeNull();
+      unmount();
+    }
+    render(<ParallelismIndicator state={seedDemoLive.state} stream={stream} />);
+    expect(screen.getByRole('alert')).toBeTruthy();
+    expect(screen.getByText('3 steps running in parallel')).toBeTruthy();
+  });
+
+  it('the speedup says "so far (running)" in its own style while live, the final figure after', () => {
+    const { unmount } = render(<SpeedupDashboard state={seedDemoLive.state} now={seedDemoLive.now} />);
+    const headline = screen.getByTestId('weft-speedup-headline');
+    expect(headline.textContent).toBe('3.0x faster so far (running)');
+    expect(headline.getAttribute('class')).toContain('weft-speedup-provisional');
+    expect(screen.getByTestId('weft-speedup-provisional').textContent).toContain('(running)');
+    unmount();
+    render(<SpeedupDashboard state={seedDemoFinished.state} />);
+    expect(screen.getByTestId('weft-speedup-headline').textContent).toBe('2.0x faster');
+  });
+
+  it('the timeline labels the dashed limit line', () => {
+    render(<ParallelTimeline state={seedDemoFinished.state} />);
+    expect(screen.getByTestId('weft-limit-label').textContent).toBe('limit 4');
+  });
+
+  it('the indicator says when a server cap held steps back, and the timeline uses the same lanes', () => {
+    const { state, now } = cappedRunFixture();
+    const { container } = render(
+      <>
+        <ParallelismIndicator state={state} now={now} width={600} />
+        <ParallelTimeline state={state} now={now} />
+      </>,
+    );
+    const subline = screen.getByTestId('weft-indicator-subline');
+    expect([...subline.querySelectorAll('tspan')].map((t) => t.textContent)).toEqual(['peak 4 of 8 — the server ran at most 4 processes at once']);
+    expect(subline.querySelector('title')!.textContent).toMatch(/WEFT_MAX_PROCESSES/);
+    expect(container.querySelector('[data-held-back]')).not.toBeNull();
+    const lanes = new Set([...container.querySelectorAll('.weft-timeline-bar')].map((b) => b.getAttribute('transform')!.split(',')[1]));
+    expect(lanes.size).toBe(4);
+  });
+});
+
+describe('responsive', () => {
+  it('draws at the given width, 1:1, when `width` is given', () => {
+    const { container } = render(<ParallelTimeline state={seedDemoFinished.state} width={640} />);
+    const svg = container.querySelector('svg.weft-timeline')!;
+    expect(svg.getAttribute('width')).toBe('640');
+    expect(svg.getAttribute('viewBox')).toBe('0 0 640 ' + svg.getAttribute('height'));
+  });
+
+  it('follows its container’s width with a ResizeObserver', () => {
+    const callbacks: ResizeObserverCallback[] = [];
+    const observed: Element[] = [];
+    const original = globalThis.ResizeObserver;
+    globalThis.ResizeObserver = class {
+      constructor(cb: ResizeObserverCallback) {
+        callbacks.push(cb);
+      }
+      observe(el: Element) {
+        observed.push(el);
+      }
+      unobserve() {}
+      disconnect() {}
+    } as unknown as typeof ResizeObserver;
+    try {
+      const { container } = render(
+        <>
+          <ParallelTimeline state={seedDemoFinished.state} />
+          <SpeedupDashboard state={seedDemoFinished.state} />
+          <ParallelismIndicator state={seedDemoFinished.state} />
+        </>,
+      );
+      expect(observed).toHaveLength(3);
+      act(() => callbacks.forEach((cb) => cb([{ contentRect: { width: 333.6 } } as ResizeObserverEntry], {} as ResizeObserver)));
+      for (const cls of ['weft-timeline', 'weft-speedup', 'weft-indicator'])
+        expect(container.querySelector(`svg.${cls}`)!.getAttribute('width')).toBe('333');
+      // Compact timeline: slot numbers only.
+      expect(container.querySelector('svg.weft-timeline text')!.textContent).toBe('1');
+    } finally {
+      globalThis.ResizeObserver = original;
+    }
+  });
+
+  it('lets the history table scroll sideways inside its own box', () => {
+    render(<ExecutionHistoryTable runs={historyRuns} />);
+    const region = screen.getByRole('region', { name: /Execution history/ });
+    expect(region.style.overflowX).toBe('auto');
+    expect(within(region).getByRole('table')).toBeTruthy();
+  });
 });

@@ -27,6 +27,8 @@ export function RunPage({ runId }: { runId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [lanes, setLanes] = useLanesChoice();
+  // Retry asks for the report again too: the same refusal (a token, CORS) usually failed both.
+  const [reloads, setReloads] = useState(0);
 
   // A finished run may have no events to replay: fall back to its report. Either way a finished
   // run's replayed events and its report carry no dependency edges: take them from the workflow's plan.
@@ -40,7 +42,7 @@ export function RunPage({ runId }: { runId: string }) {
     return () => {
       alive = false;
     };
-  }, [runId, live.state.status === 'running' ? 'live' : live.state.status]);
+  }, [runId, live.state.status === 'running' ? 'live' : live.state.status, reloads]);
 
   const reportLoaded = report !== null;
   useEffect(() => {
@@ -67,6 +69,23 @@ export function RunPage({ runId }: { runId: string }) {
   }, [live.state, report, reportSettled, plan]);
 
   const finished = state.status !== 'running' && state.status !== 'pending';
+  // The stream's error, for the parallelism indicator to show (with Retry) instead of "Waiting to
+  // start"; none once the run is over: a finished run needs no stream.
+  const retry = live.retry;
+  const stream = useMemo(
+    () => ({
+      connectionError: finished ? null : live.connectionError,
+      retry: () => {
+        setError(null);
+        setReportSettled(false);
+        setReloads((n) => n + 1);
+        retry();
+      },
+    }),
+    [finished, live.connectionError, retry],
+  );
+  // The report's error says the same as the stream's when both were refused alike: say it once.
+  const reportError = error && stream.connectionError?.serverText && error.includes(stream.connectionError.serverText) ? null : error;
   // Ask which workers are connected only while some pending step waits for a label (`runsOn`, from
   // `run.started`: a running run's state comes from its events).
   const waiting = waitsForLabels(state);
@@ -102,8 +121,7 @@ export function RunPage({ runId }: { runId: string }) {
             </button>
           )}
         </h2>
-        {error && <p className="error">{error}</p>}
-        {live.error && !finished && <p className="error">Event stream: {live.error}</p>}
+        {reportError && <p className="error">{reportError}</p>}
         <div role="status" aria-live="polite" className="notices" data-testid="worker-notices">
           {notices.length > 0 && (
             <ul>
@@ -116,12 +134,16 @@ export function RunPage({ runId }: { runId: string }) {
           )}
         </div>
         <div className="row">
-          <ParallelismIndicator state={state} />
+          <div className="indicator-col">
+            <ParallelismIndicator state={state} stream={stream} />
+          </div>
           <div className="grow graph-scroll">
             <ExecutionGraph state={state} onSelectStep={setSelected} selectedStep={selected} />
           </div>
         </div>
       </section>
+      {/* Nothing of the run is known and the stream failed: the notice above says why; no empty charts. */}
+      {!(stream.connectionError && state.status === 'pending') && (
       <div className="row">
         <section className="card grow" aria-label="Timeline">
           <div className="card-head">
@@ -136,13 +158,14 @@ export function RunPage({ runId }: { runId: string }) {
               </label>
             </fieldset>
           </div>
-          <ParallelTimeline state={state} width={760} onSelectStep={setSelected} groupBy={lanes} />
+          <ParallelTimeline state={state} onSelectStep={setSelected} groupBy={lanes} />
         </section>
-        <section className="card" aria-label="Speedup">
+        <section className="card speedup-card" aria-label="Speedup">
           <h2>Speedup</h2>
-          <SpeedupDashboard state={state} width={440} />
+          <SpeedupDashboard state={state} />
         </section>
       </div>
+      )}
       <StepLog runId={runId} state={state} stepId={selected} onClose={() => setSelected(null)} />
     </>
   );

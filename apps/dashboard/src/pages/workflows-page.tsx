@@ -15,6 +15,7 @@ export function WorkflowsPage() {
         {error && <p className="error">{error}</p>}
         {data && data.length === 0 && <p className="muted">No workflows yet: add one below.</p>}
         {data && data.length > 0 && (
+          <div className="table-scroll">
           <table className="workflows">
             <thead>
               <tr>
@@ -30,6 +31,7 @@ export function WorkflowsPage() {
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </section>
       <AddWorkflow onAdded={reload} />

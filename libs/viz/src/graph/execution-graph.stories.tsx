@@ -12,6 +12,7 @@ import {
   wideFanOutLive,
 } from '../fixtures/index.js';
 import { useReplay } from '../fixtures/use-replay.js';
+import { pipeline200, pipeline1000 } from '../fixtures/big-workflows.js';
 
 const meta = {
   title: 'Viz/ExecutionGraph',
@@ -57,4 +58,57 @@ export const LiveReplay: Story = {
     const { state, now } = useReplay(seedDemoRun);
     return <ExecutionGraph {...args} state={state} now={now} />;
   },
+};
+
+/**
+ * A 200-step variant-calling pipeline (17 samples, per-chromosome `foreach` calls, cohort fan-ins),
+ * finished. It starts at a readable zoom on the start of the graph; the 4-step alignment chains
+ * are folded (click one to unfold), the minimap shows the rest.
+ */
+export const Pipeline200: Story = {
+  render: (args) => {
+    const f = pipeline200().finished;
+    return <ExecutionGraph {...args} state={f.state} now={f.now} />;
+  },
+};
+
+/** The 200-step pipeline a third of the way in: running steps pulse, the minimap marks them in blue. */
+export const Pipeline200Running: Story = {
+  render: (args) => {
+    const f = pipeline200().live;
+    return <ExecutionGraph {...args} state={f.state} now={f.now} />;
+  },
+};
+
+/** A 1,000-step pipeline (90 samples), finished: chains folded, so the layout places far fewer nodes. */
+export const Pipeline1000: Story = {
+  render: (args) => {
+    const f = pipeline1000().finished;
+    return <ExecutionGraph {...args} state={f.state} now={f.now} />;
+  },
+};
+
+/** The 1,000-step pipeline mid-run: "Running (n)" jumps from one running step to the next. */
+export const Pipeline1000Running: Story = {
+  render: (args) => {
+    const f = pipeline1000().live;
+    return <ExecutionGraph {...args} state={f.state} now={f.now} />;
+  },
+};
+
+/** The 1,000-step pipeline with nothing folded: every step laid out (the layout benchmark's worst case). */
+export const Pipeline1000Unfolded: Story = {
+  render: (args) => {
+    const f = pipeline1000().finished;
+    return <ExecutionGraph {...args} state={f.state} now={f.now} collapseChains={0} />;
+  },
+};
+
+/** The graph follows its container: here a 480 px column. */
+export const NarrowContainer: Story = {
+  render: (args) => (
+    <div style={{ width: 480, border: '1px dashed #9aa5b1' }}>
+      <ExecutionGraph {...args} state={wideFanOutLive.state} now={wideFanOutLive.now} />
+    </div>
+  ),
 };

@@ -22,3 +22,14 @@ export const Selectable: Story = { args: { onSelectRun: () => undefined } };
 
 /** No runs yet. */
 export const Empty: Story = { args: { runs: [] } };
+
+/** On a phone (328 px box): the table scrolls sideways inside its own box, the page does not. */
+export const Phone: Story = {
+  decorators: [
+    (Story) => (
+      <div style={{ width: 328, maxWidth: '100%' }}>
+        <Story />
+      </div>
+    ),
+  ],
+};

@@ -3,6 +3,7 @@ import type { HistoryRun, HistorySort, HistorySortKey } from './compute/sort-run
 import { useSortedRuns } from './use-sorted-runs.js';
 import { formatDuration, formatSpeedup } from '../shared/format.js';
 import { VizStyles, type VizStyleProps } from '../styles/viz-styles.js';
+import { SCROLL_STYLE } from '../shared/use-container-width.js';
 
 export interface ExecutionHistoryTableProps<T extends HistoryRun = HistoryRun> extends VizStyleProps {
   /** Past runs: reports or history summaries. */
@@ -31,7 +32,12 @@ function defaultTime(iso: string): string {
   return Number.isNaN(t.getTime()) ? iso : t.toLocaleString();
 }
 
-/** Past runs with status, makespan, speedup and peak parallelism; every column sorts. */
+/**
+ * Past runs with status, makespan, speedup and peak parallelism; every column sorts. Fills its
+ * container; below 480 px each run is a small card of labelled lines (the sort buttons wrap above
+ * them), and when the columns still do not fit the table scrolls sideways inside its own box (a
+ * focusable region) instead of widening the page.
+ */
 export function ExecutionHistoryTable<T extends HistoryRun>(props: ExecutionHistoryTableProps<T>) {
   const { sorted, sort, sortBy } = useSortedRuns(props.runs, props.initialSort);
   const format = props.formatTime ?? defaultTime;
@@ -45,6 +51,13 @@ export function ExecutionHistoryTable<T extends HistoryRun>(props: ExecutionHist
   return (
     <>
       {props.injectStyles !== false && <VizStyles />}
+      <div
+        className="weft-table-scroll weft-history-scroll"
+        role="region"
+        aria-label={`${props.caption ?? 'Execution history'} (scrolls sideways)`}
+        tabIndex={0}
+        style={SCROLL_STYLE}
+      >
       <table className={`weft-viz weft-history ${props.className ?? ''}`}>
         <caption style={{ textAlign: 'left', fontWeight: 600, padding: '4px 0' }}>
           {props.caption ?? 'Execution history'}
@@ -82,14 +95,20 @@ export function ExecutionHistoryTable<T extends HistoryRun>(props: ExecutionHist
               onKeyDown={select ? onKey(r) : undefined}
               data-run-id={r.runId}
             >
-              <td>{format(r.startedAt)}</td>
-              <td>{r.workflow}</td>
-              <td>
+              <td data-label="Started" style={{ whiteSpace: 'nowrap' }}>
+                {format(r.startedAt)}
+              </td>
+              <td data-label="Workflow">{r.workflow}</td>
+              <td data-label="Status">
                 <span className={`weft-history-status weft-status-${statusClass(r.status)}`}>{r.status}</span>
               </td>
-              <td className="weft-num">{formatDuration(r.makespanMs)}</td>
-              <td className="weft-num">{formatSpeedup(r.speedup)}</td>
-              <td className="weft-num">
+              <td className="weft-num" data-label="Makespan">
+                {formatDuration(r.makespanMs)}
+              </td>
+              <td className="weft-num" data-label="Speedup">
+                {formatSpeedup(r.speedup)}
+              </td>
+              <td className="weft-num" data-label="Peak parallel">
                 {r.peakParallelism ?? '–'}
                 {r.maxParallel ? <span className="weft-muted-cell"> / {r.maxParallel}</span> : null}
               </td>
@@ -97,6 +116,7 @@ export function ExecutionHistoryTable<T extends HistoryRun>(props: ExecutionHist
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }

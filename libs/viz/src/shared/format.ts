@@ -37,38 +37,33 @@ export function runningText(n: number): string {
   return `${n} steps running in parallel`;
 }
 
-/** Human words for a skip or failure reason. */
+/** Human words for each skip or failure reason (`StepReason`, plus `signal`/`error` as the engine sends them). */
+export const REASON_TEXT: Readonly<Record<string, string>> = {
+  exit_code: 'exited with a non-zero code',
+  upstream_failed: 'skipped: a step it needs failed',
+  upstream_skipped: 'skipped: a step it needs was skipped',
+  condition_false: 'skipped: its condition was false',
+  timeout: 'ran past its timeout and was stopped',
+  cancelled: 'cancelled: the run was cancelled or stopped early',
+  worker_lost: 'the worker running it stopped answering; it ran again elsewhere',
+  server_lost: 'the server running it was lost; it ran again',
+  spawn_error: 'could not be started (program not found or not executable)',
+  invalid_outputs: 'wrote outputs that are not one JSON object',
+  outputs_too_large: 'wrote outputs larger than the server allows',
+  condition_error: 'its condition could not be evaluated',
+  invalid_foreach: 'its foreach did not give a list',
+  signal: 'was killed by a signal',
+  error: 'failed inside its step type',
+};
+
+/**
+ * Human words for a skip or failure reason: `exit_code` → "exited with a non-zero code",
+ * `upstream_failed` → "skipped: a step it needs failed". An unknown reason (a newer server) is
+ * returned as it is, underscores turned to spaces; none gives ''.
+ */
 export function reasonText(reason: string | null | undefined): string {
-  switch (reason) {
-    case 'condition_false':
-      return 'skipped: its condition was false';
-    case 'upstream_failed':
-      return 'skipped: a step it needs failed';
-    case 'upstream_skipped':
-      return 'skipped: a step it needs was skipped';
-    case 'exit_code':
-      return 'failed: exited non-zero';
-    case 'signal':
-      return 'failed: killed by a signal';
-    case 'timeout':
-      return 'failed: timed out';
-    case 'cancelled':
-      return 'cancelled';
-    case 'invalid_outputs':
-      return 'failed: invalid outputs';
-    case 'outputs_too_large':
-      return 'failed: outputs too large';
-    case 'spawn_error':
-      return 'failed: could not start';
-    case 'invalid_foreach':
-      return 'failed: foreach is not an array';
-    case 'condition_error':
-      return 'failed: condition could not be evaluated';
-    case 'error':
-      return 'failed: step type error';
-    default:
-      return reason ?? '';
-  }
+  if (!reason) return '';
+  return REASON_TEXT[reason] ?? reason.replace(/_/g, ' ');
 }
 
 /** How long ago, for a heartbeat: `just now`, `4 s ago`, `2 min ago`, `3 h ago`, `2 d ago`. A future time (clock skew) is `just now`. */

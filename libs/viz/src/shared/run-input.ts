@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { RunReport, WorkflowPlan } from '@weft/core/browser';
 import type { RunState } from '../state/run-state.types.js';
+import type { RunStreamStatus } from '../state/connection-notice.js';
 import { initialRunState } from '../state/reduce-run-events.js';
 import { runStateFromReport } from '../state/run-state-from-report.js';
 
@@ -12,6 +13,11 @@ export interface RunInputProps {
   readonly report?: RunReport | null;
   /** The workflow's plan, to draw dependency edges when only a `report` is given. */
   readonly plan?: WorkflowPlan | null;
+  /**
+   * The event stream's status (pass `useRunEvents`' result): when it failed before the run started,
+   * the widget shows the error and a Retry button instead of "Waiting to start".
+   */
+  readonly stream?: RunStreamStatus | null;
 }
 
 /** Resolves `state` / `report` + `plan` into one run state (memoised). */
@@ -21,4 +27,11 @@ export function useRunStateInput({ state, report, plan }: RunInputProps): RunSta
     if (report) return runStateFromReport(report, plan);
     return initialRunState();
   }, [state, report, plan]);
+}
+
+/** The failed stream to tell about, or null while it is fine (or none was given). */
+export function streamFailure(props: RunInputProps): RunStreamStatus | null {
+  const stream = props.stream;
+  if (!stream?.connectionError) return null;
+  return stream;
 }

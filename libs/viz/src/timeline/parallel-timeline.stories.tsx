@@ -1,4 +1,6 @@
-import type { Meta, StoryObj } from '@storybook/react-vite';
+import type { Decorator, Meta, StoryObj } from '@storybook/react-vite';
+import { cappedRunFixture } from '../parallelism/parallelism-indicator.stories.js';
+import { httpStreamError } from '../state/use-run-events.js';
 import { ParallelTimeline } from './parallel-timeline.js';
 import {
   failuresFinished,
@@ -21,8 +23,17 @@ import { useReplay } from '../fixtures/use-replay.js';
 const meta = {
   title: 'Viz/ParallelTimeline',
   component: ParallelTimeline,
-  args: { state: seedDemoFinished.state, now: seedDemoFinished.now, width: 760 },
+  // No width: it fills the story's box, as in a page.
+  args: { state: seedDemoFinished.state, now: seedDemoFinished.now },
 } satisfies Meta<typeof ParallelTimeline>;
+
+/** A phone-sized container (360 px screen, 16 px padding each side). */
+const phone: Decorator = (Story) => (
+  <div style={{ width: 328, maxWidth: '100%' }}>
+    <Story />
+  </div>
+);
+const capped = cappedRunFixture();
 
 export default meta;
 type Story = StoryObj<typeof meta>;
@@ -49,10 +60,10 @@ export const WideFanOutFinished: Story = { args: { state: wideFanOutFinished.sta
 export const WithFailure: Story = { args: { state: failuresFinished.state, now: failuresFinished.now } };
 
 /** 200 steps on 8 slots. */
-export const Large: Story = { args: { state: largeFinished.state, now: largeFinished.now, width: 1100, laneHeight: 22 } };
+export const Large: Story = { args: { state: largeFinished.state, now: largeFinished.now, laneHeight: 22 } };
 
 /** 200 steps, 12 s in. */
-export const LargeRunning: Story = { args: { state: largeLive.state, now: largeLive.now, width: 1100, laneHeight: 22 } };
+export const LargeRunning: Story = { args: { state: largeLive.state, now: largeLive.now, laneHeight: 22 } };
 
 /** The seed demo replayed in real time: the "now" line moves. */
 export const LiveReplay: Story = {
@@ -94,4 +105,27 @@ export const LiveReplayByWorker: Story = {
     const { state, now } = useReplay(wideFanOutOnWorkersRun);
     return <ParallelTimeline {...args} state={state} now={now} />;
   },
+};
+
+/** A fixed width (the `width` prop, as before the timeline followed its container). */
+export const FixedWidth: Story = { args: { width: 760 } };
+
+/** maxParallel 8 on a server that ran 4 processes at most: 4 lanes used, as the indicator's "peak 4". */
+export const HeldBackByServer: Story = { args: { state: capped.state, now: capped.now } };
+
+/** On a phone (328 px box): slot numbers for labels, fewer ticks, the strip's labels underneath. */
+export const Phone: Story = { decorators: [phone] };
+
+/** The wide fan-out on a phone. */
+export const PhoneWideFanOut: Story = { args: { state: wideFanOutLive.state, now: wideFanOutLive.now }, decorators: [phone] };
+
+/** Grouped by worker on a phone: worker names shortened to the label column. */
+export const PhoneByWorker: Story = {
+  args: { state: wideFanOutOnWorkersFinished.state, now: wideFanOutOnWorkersFinished.now, groupBy: 'worker' },
+  decorators: [phone],
+};
+
+/** The stream answered 404: the error and a Retry button, no empty lanes. */
+export const StreamNotFound: Story = {
+  args: { state: undefined, stream: { connectionError: httpStreamError(404, 'No run r-0000'), retry: () => undefined } },
 };

@@ -1,6 +1,8 @@
 import type { TimelineBar, TimelineLayoutOptions } from './compute/timeline-layout.js';
 import { useTimelineLayout } from './use-timeline-layout.js';
-import { useRunStateInput, type RunInputProps } from '../shared/run-input.js';
+import { streamFailure, useRunStateInput, type RunInputProps } from '../shared/run-input.js';
+import { FILL_STYLE, useContainerWidth } from '../shared/use-container-width.js';
+import { ConnectionNotice } from '../state/connection-notice.js';
 import { drawTime, useNow } from '../shared/use-now.js';
 import { useSvgId } from '../shared/use-svg-id.js';
 import { formatDuration } from '../shared/format.js';
@@ -15,16 +17,22 @@ export interface ParallelTimelineProps extends RunInputProps, TimelineLayoutOpti
   readonly onSelectStep?: (stepId: string) => void;
 }
 
+/** Width drawn at before the container is measured, in px. */
+const FALLBACK_WIDTH = 800;
+
 /**
  * A Gantt chart of the run: one lane per concurrency slot (or, with `groupBy="worker"`, one band per
  * worker), a bar per process (retried attempts hatched, `foreach` items one bar each), the critical
- * path outlined, the number of processes running over time underneath, and a moving "now" line
- * while the run is live.
+ * path outlined, the number of processes running over time underneath with the maxParallel limit
+ * labelled, and a moving "now" line while the run is live. Fills its container's width (or `width`
+ * when given), drawn 1:1 so text keeps its size; narrow, it shortens lane labels and ticks.
  */
 export function ParallelTimeline(props: ParallelTimelineProps) {
   const state = useRunStateInput(props);
+  const [ref, width] = useContainerWidth(props.width, FALLBACK_WIDTH);
   const now = drawTime(state, useNow(state.status === 'running', props.now, 100));
-  const layout = useTimelineLayout(state, now, props);
+  const layout = useTimelineLayout(state, now, { ...props, width });
+  const failed = streamFailure(props);
   const hatchId = useSvgId('weft-retry-hatch');
   const select = props.onSelectStep;
   const byWorker = layout.groupBy === 'worker';
@@ -38,8 +46,10 @@ export function ParallelTimeline(props: ParallelTimelineProps) {
     )}, peak ${layout.strip.peak} running at once`;
   const barItem = (bar: TimelineBar) => <TimelineBarItem key={bar.key} bar={bar} hatchId={hatchId} onSelect={select} />;
   return (
-    <>
+    <div ref={ref} className="weft-fill weft-timeline-box" style={FILL_STYLE}>
       {props.injectStyles !== false && <VizStyles />}
+      {failed && <ConnectionNotice error={failed.connectionError} onRetry={failed.retry} injectStyles={false} />}
+      {!(failed && state.status === 'pending') && (
       <svg
         className={`weft-viz weft-timeline ${props.className ?? ''}`}
         role="group"
@@ -108,13 +118,12 @@ export function ParallelTimeline(props: ParallelTimelineProps) {
             {layout.bars.map(barItem)}
           </g>
         )}
-        <g role="img" aria-label={layout.strip.ariaLabel} className="weft-concurrency">
-          <text className="weft-muted" x={4} y={layout.strip.y + 12}>
-            running
-          </text>
-          <text className="weft-muted" x={4} y={layout.strip.y + 26}>
-            peak {layout.strip.peak}
-          </text>
+        <g role="img" aria-label={layout.strip.ariaLabel} className="weft-concurrency" data-repacked={layout.repacked ? 'true' : undefined}>
+          {layout.strip.sideLabels.map((text, i) => (
+            <text key={text} className="weft-muted" x={4} y={layout.strip.y + 12 + i * 14}>
+              {text}
+            </text>
+          ))}
           <path className="weft-concurrency-area" d={layout.strip.areaPath} />
           <path className="weft-concurrency-line" d={layout.strip.linePath} />
           <line
@@ -126,17 +135,38 @@ export function ParallelTimeline(props: ParallelTimelineProps) {
           >
             <title>{`maxParallel = ${layout.strip.limit}`}</title>
           </line>
+          <text
+            className="weft-muted weft-limit-label"
+            x={layout.plotX + layout.plotWidth}
+            y={layout.strip.limitY - 3}
+            textAnchor="end"
+            data-testid="weft-limit-label"
+          >
+            {layout.strip.limitLabel}
+          </text>
+          {layout.strip.caption && (
+            <text className="weft-muted" x={layout.plotX} y={layout.strip.y + layout.strip.height + 16}>
+              {layout.strip.caption}
+            </text>
+          )}
         </g>
         {layout.nowX !== null && (
           <g aria-hidden="true" data-now-line="true">
             <line className="weft-now-line" x1={layout.nowX} x2={layout.nowX} y1={0} y2={layout.height} />
-            <text x={layout.nowX + 3} y={layout.axis.y - 4} className="weft-muted">
+            {/* Inside the widget: to the line's left when it is near the right edge. */}
+            <text
+              x={layout.nowX + 30 > layout.width ? layout.nowX - 3 : layout.nowX + 3}
+              textAnchor={layout.nowX + 30 > layout.width ? 'end' : undefined}
+              y={layout.axis.y - 4}
+              className="weft-muted"
+            >
               now
             </text>
           </g>
         )}
       </svg>
-    </>
+      )}
+    </div>
   );
 }
 

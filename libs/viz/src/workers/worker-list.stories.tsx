@@ -22,3 +22,14 @@ export const StrictStaleLimit: Story = { args: { staleAfterMs: 3000 } };
 
 /** No worker connected. */
 export const Empty: Story = { args: { workers: [] } };
+
+/** On a phone (328 px box): the table scrolls sideways inside its own box. */
+export const Phone: Story = {
+  decorators: [
+    (Story) => (
+      <div style={{ width: 328, maxWidth: '100%' }}>
+        <Story />
+      </div>
+    ),
+  ],
+};

@@ -2,6 +2,7 @@ import type { WorkerInfo } from './compute/worker-rows.js';
 import { useWorkerRows } from './use-worker-rows.js';
 import { useNow } from '../shared/use-now.js';
 import { VizStyles, type VizStyleProps } from '../styles/viz-styles.js';
+import { SCROLL_STYLE } from '../shared/use-container-width.js';
 
 export interface WorkerListProps extends VizStyleProps {
   /** The workers, as `GET /api/workers` lists them. */
@@ -26,6 +27,13 @@ export function WorkerList(props: WorkerListProps) {
   return (
     <>
       {props.injectStyles !== false && <VizStyles />}
+      <div
+        className="weft-table-scroll weft-workers-scroll"
+        role="region"
+        aria-label={`${props.caption ?? 'Workers'} (scrolls sideways)`}
+        tabIndex={0}
+        style={SCROLL_STYLE}
+      >
       <table className={`weft-viz weft-workers ${props.className ?? ''}`}>
         <caption>{props.caption ?? 'Workers'}</caption>
         <thead>
@@ -49,7 +57,7 @@ export function WorkerList(props: WorkerListProps) {
           {rows.map((w) => (
             <tr key={w.id} data-worker={w.id} data-stale={w.stale ? 'true' : undefined} className={w.stale ? 'weft-worker-stale' : undefined}>
               <th scope="row">{w.id}</th>
-              <td>
+              <td data-label="Labels">
                 {w.labels.length > 0 ? (
                   <ul className="weft-chips">
                     {w.labels.map((label) => (
@@ -62,21 +70,21 @@ export function WorkerList(props: WorkerListProps) {
                   <span className="weft-muted-cell">none</span>
                 )}
               </td>
-              <td className="weft-num">
+              <td className="weft-num" data-label="Running">
                 <span aria-hidden="true">{w.load}</span>
                 <span className="weft-sr-only">{w.loadText}</span>
                 <span className="weft-worker-meter" aria-hidden="true">
                   <span style={{ width: `${Math.round(w.busy * 100)}%` }} />
                 </span>
               </td>
-              <td>
+              <td data-label="Last seen">
                 <time dateTime={w.lastSeenAt} title={w.lastSeenAt}>
                   {w.lastSeen}
                 </time>
                 {w.stale && (
                   <>
                     {' '}
-                    <span className="weft-stale-badge" title={w.staleText ?? undefined}>
+                    <span className="weft-stale-badge" title={w.staleText ?? undefined} style={{ fontSize: 'max(11px, 0.9em)' }}>
                       stale
                     </span>
                     <span className="weft-sr-only">: {w.staleText}</span>
@@ -87,6 +95,7 @@ export function WorkerList(props: WorkerListProps) {
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }

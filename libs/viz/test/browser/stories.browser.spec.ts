@@ -67,7 +67,8 @@ async function openStory(page: Page, id: string): Promise<string[]> {
   page.on('pageerror', onError);
   try {
     await page.goto(`${baseUrl}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story`, { waitUntil: 'load' });
-    await page.waitForSelector('#storybook-root .weft-viz', { timeout: 15_000 });
+    // The 1,000-step stories build their fixture first: allow for a loaded CI machine.
+    await page.waitForSelector('#storybook-root .weft-viz', { timeout: 60_000 });
     await page.waitForTimeout(150);
     await page.locator('#storybook-root').screenshot({ path: join(artifacts, `${id}.png`) });
   } finally {

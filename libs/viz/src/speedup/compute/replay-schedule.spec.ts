@@ -1,4 +1,6 @@
-import { CycleDetectedError } from '@weft/core/browser';
+import { CycleDetectedError, simulateRun, type StepDefinition, type Workflow } from '@weft/core/browser';
+import { pipeline200Workflow, pipeline1000Workflow } from '../../fixtures/big-workflows';
+import type { FixtureWorkflow } from '../../fixtures/run-fixture';
 import { replayMakespans, type ScheduleTask } from './replay-schedule';
 import { computeSpeedup, estimateWhatIf } from './speedup';
 import { seedDemoLive } from '../../fixtures';
@@ -86,5 +88,77 @@ describe('computeSpeedup while live', () => {
     const v = computeSpeedup(seedDemoLive.state, seedDemoLive.now);
     expect(v.criticalPathMs).toBe(1200);
     expect(v.idealSpeedup).toBe(3);
+  });
+});
+
+describe('replayMakespans against the engine', () => {
+  /** The same tasks run by Weft's run coordinator on a virtual clock. */
+  function coordinatorMakespans(tasks: readonly ScheduleTask[], maxParallels: readonly number[]): number[] {
+    const known = new Set(tasks.map((t) => t.id));
+    const durations = new Map(tasks.map((t) => [t.id, t.durations]));
+    const workflow: Workflow = {
+      name: 'replay',
+      maxParallel: 1,
+      pools: {},
+      env: {},
+      failFast: false,
+      rootDir: '/',
+      steps: tasks.map((t, index): StepDefinition => ({
+        id: t.id,
+        type: 'replay',
+        index,
+        needs: [...new Set(t.needs)].filter((d) => d !== t.id && known.has(d)),
+        inputs: {},
+        ...(t.durations.length === 1 ? {} : { foreach: t.durations.map((_, item) => item) }),
+        retries: 0,
+        retryDelayMs: 0,
+        continueOnError: false,
+        env: {},
+        config: {},
+      })),
+    };
+    const estimates = Object.fromEntries(tasks.map((t) => [t.id, Math.max(0, ...t.durations)]));
+    return maxParallels.map(
+      (n) =>
+        simulateRun({
+          runId: `check-${n}`,
+          workflow,
+          estimates,
+          maxParallel: n,
+          script: (job) => ({ durationMs: durations.get(job.stepId)![job.item?.index ?? 0] ?? 0 }),
+        }).report.makespanMs,
+    );
+  }
+
+  const tasksOf = (wf: FixtureWorkflow): ScheduleTask[] =>
+    wf.steps.map((s) => ({ id: s.id, needs: s.needs ?? [], durations: s.items ?? [s.durationMs ?? 0] }));
+
+  it.each([
+    ['200-step', pipeline200Workflow],
+    ['1,000-step', pipeline1000Workflow],
+  ])('gives the run coordinator\'s makespans on the %s pipeline', (_, wf) => {
+    const tasks = tasksOf(wf());
+    const limits = [1, 2, 3, 4, 6, 8, 16, 32];
+    const replayed = replayMakespans(tasks, limits);
+    expect(replayed).toEqual(coordinatorMakespans(tasks, limits));
+    expect(replayed[0]).toBeGreaterThan(replayed[7]!);
+  });
+
+  it('gives the run coordinator\'s makespans on random workflows with ties, foreach steps and steps that did not run', () => {
+    let s = 11;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let w = 0; w < 40; w++) {
+      const tasks: ScheduleTask[] = [];
+      const n = 5 + Math.floor(rnd() * 40);
+      for (let i = 0; i < n; i++) {
+        const needs = Array.from({ length: Math.floor(rnd() * 3) }, () => `t${Math.floor(rnd() * i)}`).filter(() => i > 0);
+        const kind = rnd();
+        // durations from a few round values, so that ends tie often
+        const ms = () => 100 * (1 + Math.floor(rnd() * 4));
+        const durations = kind < 0.1 ? [] : kind < 0.25 ? Array.from({ length: 1 + Math.floor(rnd() * 5) }, ms) : [ms()];
+        tasks.push({ id: `t${i}`, needs, durations });
+      }
+      expect(replayMakespans(tasks, [1, 2, 3, 5])).toEqual(coordinatorMakespans(tasks, [1, 2, 3, 5]));
+    }
   });
 });

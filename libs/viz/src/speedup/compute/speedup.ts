@@ -1,11 +1,14 @@
-import { scaleBand, scaleLinear } from 'd3';
 import { CycleDetectedError, MAX_PARALLEL_LIMIT, computeSpeedup as speedupFigures, indexGraph, type IndexedGraph, type StepId } from '@weft/core/browser';
 import type { RunState } from '../../state/run-state.types.js';
-import { formatDuration, formatSpeedup } from '../../shared/format.js';
+import { formatDuration, formatPercent, formatSpeedup } from '../../shared/format.js';
+import { bandScale, linearScale } from '../../shared/scale.js';
 import { replayMakespans, type ScheduleTask } from './replay-schedule.js';
 
+/** Width of a character of the 12 px labels, in px, for fitting text. */
+const CHAR_WIDTH = 6.6;
+
 export interface SpeedupOptions {
-  /** @default 480 */
+  /** Width in px (the component fills its container when not given). @default 480 */
   readonly width?: number;
   /** The "what if maxParallel = N" range. @default MAX_PARALLEL_LIMIT */
   readonly maxWhatIf?: number;
@@ -33,9 +36,26 @@ export interface SpeedupView {
   /** speedup / maxParallel. */
   readonly efficiency: number | null;
   readonly maxParallel: number;
-  /** "2.0x faster". */
+  /** "2.0x faster"; "3.0x faster so far" while live. */
   readonly headline: string;
+  /**
+   * The figure is not final: the run is still going. The headline then reads "3.0x faster so far"
+   * followed by `provisionalTag` in a style of its own; the final figure shows once the run ended.
+   */
+  readonly provisional: boolean;
+  /** `(running)` while provisional, else null. */
+  readonly provisionalTag: string | null;
+  /** Font size of the headline in px, so that it fits `width`. */
+  readonly headlineSize: number;
   readonly subline: string;
+  /** The ideal speedup and efficiency line, in one or two lines that fit `width`. */
+  readonly statsLines: readonly string[];
+  /** y of the first stats line. */
+  readonly statsY: number;
+  /** Narrow layout: what-if caption above its chart instead of at its left. */
+  readonly compact: boolean;
+  /** The what-if caption lines and where they go. */
+  readonly whatIfCaption: readonly { readonly text: string; readonly x: number; readonly y: number; readonly muted: boolean }[];
   readonly bars: readonly {
     readonly key: 'sequential' | 'parallel' | 'ideal';
     readonly label: string;
@@ -102,7 +122,8 @@ function durationSoFar(state: RunState, id: string, now: number): number {
  * estimates for maxParallel = 1..8 made by replaying this run's durations on the engine's scheduler. Pure.
  */
 export function computeSpeedup(state: RunState, now: number, options: SpeedupOptions = {}): SpeedupView {
-  const width = Math.max(260, options.width ?? 480);
+  const width = Math.max(220, options.width ?? 480);
+  const compact = width < 440;
   const live = state.status === 'running';
   const report = !live ? state.report : null;
   const end = live ? now : (state.endMs ?? state.lastEventMs ?? now);
@@ -128,11 +149,19 @@ export function computeSpeedup(state: RunState, now: number, options: SpeedupOpt
       ? 'Speedup shows once steps have run'
       : `${formatDuration(makespanMs)} ${live ? 'so far' : 'in parallel'} vs ${formatDuration(sequentialMs)} one step at a time`;
 
-  const barX = 130;
+  const provisional = live && speedup !== null;
+  const provisionalTag = provisional ? '(running)' : null;
+  const headlineChars = headline.length + (provisionalTag ? provisionalTag.length + 1 : 0);
+  const headlineSize = Math.max(14, Math.min(26, Math.floor((width * 0.95) / (0.56 * headlineChars))));
+  const statsFull = `ideal ${formatSpeedup(idealSpeedup)} · efficiency ${formatPercent(efficiency)} of maxParallel ${maxParallel}`;
+  const statsLines =
+    statsFull.length * CHAR_WIDTH <= width - 10
+      ? [statsFull]
+      : [`ideal ${formatSpeedup(idealSpeedup)} · efficiency ${formatPercent(efficiency)}`, `of maxParallel ${maxParallel}`];
+
+  const barX = compact ? 110 : 130;
   const barHeight = 16;
-  const x = scaleLinear()
-    .domain([0, Math.max(1, sequentialMs, makespanMs)])
-    .range([0, width - barX - 70]);
+  const x = linearScale([0, Math.max(1, sequentialMs, makespanMs)], [0, Math.max(10, width - barX - 70)]);
   const barRows = [
     { key: 'sequential' as const, label: 'One at a time', ms: sequentialMs },
     { key: 'parallel' as const, label: live ? 'Parallel so far' : 'Parallel (this run)', ms: makespanMs },
@@ -147,21 +176,30 @@ export function computeSpeedup(state: RunState, now: number, options: SpeedupOpt
     ariaLabel: `${b.label}: ${formatDuration(b.ms)}`,
   }));
 
-  const whatIfTop = 70 + 3 * (barHeight + 8) + 40;
+  const statsY = 70 + 3 * (barHeight + 8) + 14;
+  const whatIfTop = statsY + (statsLines.length - 1) * 16 + 26;
   const chartHeight = 90;
-  const whatIfBaseline = whatIfTop + chartHeight;
+  // Compact: the caption sits above the chart, which takes the full width.
+  const chartTop = compact ? whatIfTop + 38 : whatIfTop;
+  const whatIfBaseline = chartTop + chartHeight;
+  const chartX = compact ? 0 : barX;
+  const whatIfCaption = compact
+    ? [
+        { text: 'What if maxParallel = N', x: 0, y: whatIfTop + 14, muted: false },
+        { text: '(replayed estimate)', x: 0, y: whatIfTop + 30, muted: true },
+      ]
+    : [
+        { text: 'What if', x: 0, y: whatIfTop + 14, muted: false },
+        { text: 'maxParallel = N', x: 0, y: whatIfTop + 30, muted: false },
+        { text: '(replayed estimate)', x: 0, y: whatIfTop + 46, muted: true },
+      ];
   const whatIfRaw = live ? [] : estimateWhatIf(state, options.maxWhatIf ?? MAX_PARALLEL_LIMIT);
-  const band = scaleBand<number>()
-    .domain(whatIfRaw.map((w) => w.maxParallel))
-    .range([barX, width - 20])
-    .paddingInner(0.25);
-  const y = scaleLinear()
-    .domain([0, Math.max(1, ...whatIfRaw.map((w) => w.speedup))])
-    .range([0, chartHeight - 18]);
-  const whatIf = whatIfRaw.map((w) => ({
+  const band = bandScale(whatIfRaw.length, [chartX, width - (compact ? 2 : 20)], 0.25);
+  const y = linearScale([0, Math.max(1, ...whatIfRaw.map((w) => w.speedup))], [0, chartHeight - 18]);
+  const whatIf = whatIfRaw.map((w, i) => ({
     ...w,
-    x: band(w.maxParallel) ?? 0,
-    width: band.bandwidth(),
+    x: band(i),
+    width: band.bandwidth,
     y: whatIfBaseline - y(w.speedup),
     height: Math.max(1, y(w.speedup)),
     ariaLabel: `maxParallel ${w.maxParallel}: about ${formatDuration(w.makespanMs)}, ${formatSpeedup(w.speedup)} faster${
@@ -170,7 +208,7 @@ export function computeSpeedup(state: RunState, now: number, options: SpeedupOpt
   }));
   return {
     width,
-    height: whatIf.length > 0 ? whatIfBaseline + 24 : whatIfTop - 24,
+    height: whatIf.length > 0 ? whatIfBaseline + 24 : statsY + (statsLines.length - 1) * 16 + 10,
     live,
     makespanMs,
     sequentialMs,
@@ -180,7 +218,14 @@ export function computeSpeedup(state: RunState, now: number, options: SpeedupOpt
     efficiency,
     maxParallel,
     headline,
+    provisional,
+    provisionalTag,
+    headlineSize,
     subline,
+    statsLines,
+    statsY,
+    compact,
+    whatIfCaption,
     bars,
     barX,
     barHeight,

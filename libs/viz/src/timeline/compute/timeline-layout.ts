@@ -1,19 +1,22 @@
-import { area, curveStepAfter, line, scaleLinear } from 'd3';
 import type { StepStatus } from '@weft/core/browser';
 import type { RunState } from '../../state/run-state.types.js';
-import { concurrencySteps, processIntervals } from '../../shared/process-intervals.js';
+import { concurrencySteps, packLanes, processIntervals } from '../../shared/process-intervals.js';
+import { linearScale } from '../../shared/scale.js';
 import { formatDuration, formatTick } from '../../shared/format.js';
 import { groupByWorker, type TimelineGroupBy } from './worker-groups.js';
 
 /** Sizes of the timeline drawing, in px. */
 export interface TimelineLayoutOptions {
-  /** Total width. @default 800 */
+  /** Total width, in px (the component fills its container when not given). @default 800 */
   readonly width?: number;
   /** Height of one slot's lane. @default 26 */
   readonly laneHeight?: number;
   /** @default 4 */
   readonly laneGap?: number;
-  /** Width of the lane labels on the left. @default 56, or 120 when grouped by worker */
+  /**
+   * Width of the lane labels on the left. @default 56, or 120 when grouped by worker; below
+   * `COMPACT_WIDTH` 22 (slot numbers only), or a fifth of the width for worker names
+   */
   readonly labelWidth?: number;
   /** Height of the concurrency-over-time strip under the lanes. @default 48 */
   readonly stripHeight?: number;
@@ -23,6 +26,9 @@ export interface TimelineLayoutOptions {
    */
   readonly groupBy?: TimelineGroupBy;
 }
+
+/** Below this width (px) the timeline is compact: short lane labels, the strip's labels under it. */
+export const COMPACT_WIDTH = 520;
 
 /** Space between two worker bands, in px. */
 const GROUP_GAP = 10;
@@ -102,8 +108,22 @@ export interface TimelineLayout {
     readonly limitY: number;
     readonly peak: number;
     readonly limit: number;
+    /** `limit 4`: drawn on the dashed limit line. */
+    readonly limitLabel: string;
+    /** Labels left of the strip (`running`, `peak 3`), or none when compact. */
+    readonly sideLabels: readonly string[];
+    /** A line under the strip when compact (`running at once · peak 3 of 4`), else null. */
+    readonly caption: string | null;
     readonly ariaLabel: string;
   };
+  /** Compact layout (narrow): short lane labels, strip caption underneath. */
+  readonly compact: boolean;
+  /**
+   * The processes were packed into lanes by their own times rather than drawn on the engine's slots:
+   * the engine handed out more slots than ever ran at once (a server cap held processes back), so the
+   * lanes show what really ran side by side, as the parallelism indicator counts it.
+   */
+  readonly repacked: boolean;
   /** x of the "now" line while the run is live, else null. */
   readonly nowX: number | null;
   /** Visible span in ms. */
@@ -128,20 +148,27 @@ function workerText(worker: string | null): string {
  */
 export function computeTimeline(state: RunState, now: number, options: TimelineLayoutOptions = {}): TimelineLayout {
   const groupBy = options.groupBy ?? 'lane';
-  const width = Math.max(200, options.width ?? 800);
+  const width = Math.max(160, options.width ?? 800);
+  const compact = width < COMPACT_WIDTH;
   const laneHeight = options.laneHeight ?? 26;
   const laneGap = options.laneGap ?? 4;
-  const labelWidth = options.labelWidth ?? (groupBy === 'worker' ? 120 : 56);
+  const labelWidth =
+    options.labelWidth ?? (groupBy === 'worker' ? (compact ? Math.max(56, Math.round(width / 5)) : 120) : compact ? 22 : 56);
   const stripHeight = options.stripHeight ?? 48;
   const right = 12;
   const top = 4;
   const live = state.status === 'running';
-  const intervals = processIntervals(state, now);
+  const slotted = processIntervals(state, now);
+  // Bars spread over more slots than ever ran at once (slots held while a server cap kept their
+  // processes waiting): lay them out by their own times, so the lanes match the peak.
+  const concurrentPeak = Math.max(0, ...concurrencySteps(slotted, 0).map((p) => p.running));
+  const repacked = groupBy === 'lane' && slotted.length > 0 && Math.max(...slotted.map((iv) => iv.lane + 1)) > concurrentPeak;
+  const intervals = repacked ? packLanes(slotted.map((iv) => ({ ...iv, lane: null as number | null }))) : slotted;
   const laneCount = Math.max(state.maxParallel, 1, ...intervals.map((iv) => iv.lane + 1));
   const lastEnd = Math.max(0, ...intervals.map((iv) => iv.end));
   const elapsed = state.startMs === null ? 0 : Math.max(0, (live ? now : (state.endMs ?? now)) - state.startMs);
   const spanMs = Math.max(1000, lastEnd, elapsed);
-  const x = scaleLinear().domain([0, spanMs]).range([labelWidth, width - right]);
+  const x = linearScale([0, spanMs], [labelWidth, width - right]);
   const critical = new Set(state.criticalPath);
 
   const pitch = laneHeight + laneGap;
@@ -176,7 +203,7 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
       index,
       y: top + index * pitch,
       height: laneHeight,
-      label: `slot ${index + 1}`,
+      label: compact ? `${index + 1}` : `slot ${index + 1}`,
       group: null,
     }));
     for (const iv of intervals) placed.set(iv.key, { y: top + iv.lane * pitch, group: null });
@@ -227,27 +254,18 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
   const axisY = lanesBottom + 2;
   const ticks = x.ticks(Math.max(2, Math.floor((width - labelWidth) / 90))).map((t) => ({ x: x(t), label: formatTick(t) }));
 
-  const stripY = axisY + 26;
+  const stripY = axisY + 30;
   const points = concurrencySteps(intervals, spanMs);
   const peak = Math.max(0, ...points.map((p) => p.running));
   const limit = Math.max(1, state.maxParallel);
-  const y = scaleLinear()
-    .domain([0, Math.max(limit, peak)])
-    .range([stripY + stripHeight, stripY + 4]);
-  const areaPath =
-    area<{ t: number; running: number }>()
-      .x((p) => x(p.t))
-      .y0(stripY + stripHeight)
-      .y1((p) => y(p.running))
-      .curve(curveStepAfter)(points) ?? '';
-  const linePath =
-    line<{ t: number; running: number }>()
-      .x((p) => x(p.t))
-      .y((p) => y(p.running))
-      .curve(curveStepAfter)(points) ?? '';
+  const y = linearScale([0, Math.max(limit, peak)], [stripY + stripHeight, stripY + 4]);
+  const areaPath = stepAfterArea(points.map((p) => [x(p.t), y(p.running)]), stripY + stripHeight);
+  const linePath = stepAfterLine(points.map((p) => [x(p.t), y(p.running)]));
   return {
     width,
-    height: stripY + stripHeight + 4,
+    height: stripY + stripHeight + (compact ? 22 : 4),
+    compact,
+    repacked,
     plotX: labelWidth,
     plotWidth: width - right - labelWidth,
     groupBy,
@@ -263,9 +281,33 @@ export function computeTimeline(state: RunState, now: number, options: TimelineL
       limitY: y(limit),
       peak,
       limit,
-      ariaLabel: `Steps running over time: peak ${peak} of ${limit} slots`,
+      limitLabel: `limit ${limit}`,
+      sideLabels: compact ? [] : ['running', `peak ${peak}`],
+      caption: compact ? `running at once · peak ${peak} of ${limit}` : null,
+      ariaLabel: `Steps running over time: peak ${peak} of ${limit} slots${
+        repacked ? ', lanes packed by time: a server limit held processes back' : ''
+      }`,
     },
     nowX: live && state.startMs !== null ? x(Math.max(0, now - state.startMs)) : null,
     spanMs,
   };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** A step line through `points`: each value holds until the next point's x (d3's curveStepAfter). */
+export function stepAfterLine(points: readonly (readonly [number, number])[]): string {
+  if (points.length === 0) return '';
+  let d = `M${round(points[0]![0])},${round(points[0]![1])}`;
+  for (let i = 1; i < points.length; i++) d += `H${round(points[i]![0])}V${round(points[i]![1])}`;
+  return d;
+}
+
+/** The area under a step line, down to the baseline `y0`. */
+export function stepAfterArea(points: readonly (readonly [number, number])[], y0: number): string {
+  if (points.length === 0) return '';
+  const [x0, first] = points[0]!;
+  let d = `M${round(x0)},${round(y0)}V${round(first)}`;
+  for (let i = 1; i < points.length; i++) d += `H${round(points[i]![0])}V${round(points[i]![1])}`;
+  return `${d}V${round(y0)}Z`;
 }
