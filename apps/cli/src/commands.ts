@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunReport, Workflow } from '@weft/core';
 import { UsageError, parseArgs } from './args';
 import { formatSpeedup, palette, plural, type Palette } from './format';
-import { loadEstimates, saveDurations } from './estimates-cache';
+import { cacheDir, loadEstimates, saveDurations } from './estimates-cache';
 import type { CliHistory } from './history';
 import { stepTypeRegistry } from './plugins';
 import { ProgressLifeCycle } from './progress.life-cycle';
@@ -129,8 +129,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     const retryOf = flags.retry ? String(flags.retry) : undefined;
     const reuse = retryOf ? await history!.reusableSteps(retryOf) : undefined;
     // Estimated durations for critical-path-first: the history's medians, else those this machine
-    // remembers from earlier runs of the same file (equal weights on a first run).
-    const remember = !flags['no-estimates'] && workflow.sourcePath !== undefined;
+    // remembers from earlier runs of the same file (equal weights on a first run). --no-estimates
+    // schedules with equal weights but still records this run's durations for the next one.
+    const remember = !history && workflow.sourcePath !== undefined;
     const estimates = flags['no-estimates']
       ? undefined
       : history
@@ -138,6 +139,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         : remember
           ? loadEstimates(io.env, workflow.sourcePath!)
           : undefined;
+    const estimated = estimatesNote(estimates, workflow.steps.length, history ? String(flags.db) : cacheDir(io.env));
     const controller = new AbortController();
     let interrupts = 0;
     const removeInterrupt = io.onInterrupt(() => {
@@ -169,11 +171,12 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       removeInterrupt();
     }
     if (history) await history.flush();
-    if (remember && !history) saveDurations(io.env, workflow.sourcePath!, report);
+    if (remember) saveDurations(io.env, workflow.sourcePath!, report);
     if (flags.json) {
       io.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
       io.stdout.write(`\n${formatSummary(report, colorsFor(io.stdout, io.env), progress.logs)}\n`);
+      if (estimated) io.stdout.write(`  ${estimated}\n`);
       if (history) {
         const reused = Object.values(report.steps).filter((step) => step.reused).length;
         io.stdout.write(`  saved in ${String(flags.db)} as run ${report.runId}${retryOf ? ` (retry of ${retryOf}, ${plural(reused, 'step')} reused)` : ''}\n`);
@@ -191,3 +194,12 @@ async function openHistory(path: string): Promise<CliHistory> {
   return openCliHistory(path);
 }
 
+/**
+ * The summary's line saying the order used remembered durations (null when it did not: a first
+ * run, or `--no-estimates`), and where they came from.
+ */
+export function estimatesNote(estimates: Readonly<Record<string, number>> | undefined, steps: number, source: string): string | null {
+  const known = Object.keys(estimates ?? {}).length;
+  if (known === 0) return null;
+  return `ordered by the durations of earlier runs (${known} of ${plural(steps, 'step')} known, from ${source}); --no-estimates for equal weights`;
+}

@@ -18,7 +18,8 @@ Commands:
       --verbose                stream every step's output, prefixed with its id
       --no-estimates           schedule with equal step weights (by default the durations of earlier
                                runs of the file, kept in ~/.cache/weft or WEFT_CACHE_DIR, or in --db,
-                               put the longest remaining work first)
+                               put the longest remaining work first); this run's durations are still
+                               recorded
       --plugin SPEC            load step types from a plugin (repeatable), as validate and plan do
   weft worker --queue URL      run the step attempts a server sends through Redis (redis://host:port[/db])
       --concurrency N          attempts at once (default: the CPU count)

@@ -133,8 +133,8 @@ describe('weft run', () => {
 });
 
 describe('weft run: remembered durations', () => {
-  it('puts the longest step first from the second run on, unless told not to', () => {
-    const file = workflowFile(
+  const twoSteps = () =>
+    workflowFile(
       [
         'name: order',
         'maxParallel: 1',
@@ -144,24 +144,46 @@ describe('weft run: remembered durations', () => {
         '',
       ].join('\n'),
     );
-    const order = (report: RunReport) =>
-      Object.entries(report.steps)
-        .sort(([, a], [, b]) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!))
-        .map(([id]) => id);
-    // First run: equal weights, declaration order.
-    expect(order(JSON.parse(weft('run', file, '--json').stdout))).toEqual(['quick', 'slow']);
-    // It remembered the durations: the slow step now goes first.
-    expect(order(JSON.parse(weft('run', file, '--json').stdout))).toEqual(['slow', 'quick']);
-    expect(order(JSON.parse(weft('run', file, '--json', '--no-estimates').stdout))).toEqual(['quick', 'slow']);
-    // Both steps of the two runs that remembered (not the --no-estimates one).
+  const order = (report: RunReport) =>
+    Object.entries(report.steps)
+      .sort(([, a], [, b]) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!))
+      .map(([id]) => id);
+  const samples = (file: string) => {
     const cached = readdirSync(join(CACHE, 'durations')).map(
       (name) => JSON.parse(readFileSync(join(CACHE, 'durations', name), 'utf8')) as { workflow: string; steps: Record<string, number[]> },
     );
     const entry = cached.find((e) => e.workflow === file);
-    expect(Object.entries(entry?.steps ?? {}).map(([id, samples]) => [id, samples.length])).toEqual([
-      ['quick', 2],
-      ['slow', 2],
+    return Object.entries(entry?.steps ?? {}).map(([id, list]) => [id, list.length]);
+  };
+
+  it('puts the longest step first from the second run on, unless told not to, and says so', () => {
+    const file = twoSteps();
+    // First run: equal weights, declaration order, and the summary says nothing of estimates.
+    const first = weft('run', file);
+    expect(first.stdout).toMatch(/order succeeded/);
+    expect(first.stdout).not.toContain('durations of earlier runs');
+    // It remembered the durations: the slow step now goes first, and the summary says why.
+    expect(order(JSON.parse(weft('run', file, '--json').stdout))).toEqual(['slow', 'quick']);
+    const third = weft('run', file);
+    expect(third.stdout).toContain(`ordered by the durations of earlier runs (2 of 2 steps known, from ${CACHE}); --no-estimates for equal weights`);
+    const cold = weft('run', file, '--no-estimates');
+    expect(cold.stdout).not.toContain('durations of earlier runs');
+    expect(order(JSON.parse(weft('run', file, '--json', '--no-estimates').stdout))).toEqual(['quick', 'slow']);
+    // Every run recorded both steps, the --no-estimates ones too.
+    expect(samples(file)).toEqual([
+      ['quick', 5],
+      ['slow', 5],
     ]);
+  }, 30_000);
+
+  it('records durations on a --no-estimates run, for the next run to use', () => {
+    const file = twoSteps();
+    expect(order(JSON.parse(weft('run', file, '--json', '--no-estimates').stdout))).toEqual(['quick', 'slow']);
+    expect(samples(file)).toEqual([
+      ['quick', 1],
+      ['slow', 1],
+    ]);
+    expect(order(JSON.parse(weft('run', file, '--json').stdout))).toEqual(['slow', 'quick']);
   }, 30_000);
 });
 
