@@ -13,6 +13,7 @@ import { makeBench } from './sections/make.bench';
 import { makespanBench } from './sections/makespan.bench';
 import { processOverheadBench } from './sections/process-overhead.bench';
 import { queueWorkersBench } from './sections/queue-workers.bench';
+import { stepStartBench } from './sections/step-start.bench';
 import { vizBundleBench } from './sections/viz-bundle.bench';
 
 const USAGE = `Usage: npm run bench [-- options]
@@ -23,13 +24,14 @@ const USAGE = `Usage: npm run bench [-- options]
   --only 1,4      run only these sections (1 analyzer, 2 executor, 3 processes, 4-5 makespan and policies, 6 make, 7 hostile documents,
                   8 durable runs: event-log writes on SQLite and PostgreSQL, takeover by a second server,
                   9 steps on workers: BullMQ on a private redis-server, real \`weft worker\` processes,
-                  10 what @weft/viz adds to an app's bundle); writes nothing
+                  10 what @weft/viz adds to an app's bundle, 11 the cost of starting a step: weft against make on
+                  400 short steps and on scientific-workflow shapes); writes nothing
   --runs N        runs per measurement (default 5, 3 with --quick)
   --no-build      do not run \`tsc -b tsconfig.build.json\` first
 `;
 
 /** Sections are numbered 1 to this. */
-const SECTIONS = 10;
+const SECTIONS = 11;
 
 interface Args {
   readonly quick: boolean;
@@ -101,6 +103,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (wanted(8)) await section('8. durable runs', () => durableRunsBench(options));
     if (wanted(9)) await section('9. steps on workers', () => queueWorkersBench(options));
     if (wanted(10)) await section('10. component kit bundle', () => vizBundleBench(options));
+    if (wanted(11)) await section('11. the cost of starting a step', () => stepStartBench(options));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

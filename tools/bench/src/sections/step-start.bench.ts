@@ -1,0 +1,267 @@
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { BenchDag } from '../bench-dag.types';
+import { makespanBounds } from '../lower-bound';
+import { rotate } from '../measure';
+import type { BenchOptions, GoalResult, RegressionCheck, SectionResult } from '../report.types';
+import { scienceDags } from '../science-dags';
+import { median, round } from '../stats';
+import { makefile, shellSleepFields, workflowYaml } from '../workflow-text';
+
+/** A whole process's wall time and the CPU time it and every process it waited for used. */
+export interface CpuTimed {
+  readonly ms: number;
+  /** User + system CPU of the program and its waited-for descendants, in ms. */
+  readonly cpuMs: number;
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The children's CPU time in a `/proc/PID/stat` line (fields 16 and 17, cutime and cstime, in
+ * clock ticks), in ms. The command name (field 2) may hold spaces: fields are counted after its `)`.
+ */
+export function childrenCpuMs(statLine: string, ticksPerSecond: number): number {
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).trim().split(/\s+/);
+  // fields[0] is field 3 (state): cutime is field 16, cstime field 17.
+  const cutime = Number(fields[13]);
+  const cstime = Number(fields[14]);
+  if (!Number.isFinite(cutime) || !Number.isFinite(cstime)) throw new Error(`not a /proc/PID/stat line: ${statLine.slice(0, 200)}`);
+  return ((cutime + cstime) * 1000) / ticksPerSecond;
+}
+
+let ticks: number | undefined;
+function clockTicks(): number {
+  if (ticks === undefined) {
+    const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    ticks = Number(out.stdout?.trim()) || 100;
+  }
+  return ticks;
+}
+
+/**
+ * Runs a program under a small `sh` that waits for it and then reads its own `/proc/PID/stat`:
+ * the program's CPU time with that of everything it waited for (a make's recipes, weft's steps),
+ * without the shell's own. Wall time from spawn to close, as `spawnTimed` measures it.
+ */
+export function spawnWithCpu(command: string, args: readonly string[], options: SpawnOptions = {}): Promise<CpuTimed> {
+  const script = '"$@"; s=$?; read -r l < /proc/$$/stat; printf "%s\\n" "$l" >&3; exit $s';
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn('sh', ['-c', script, 'sh', command, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let stat = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (stat += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const ms = performance.now() - start;
+      try {
+        resolve({ ms, cpuMs: childrenCpuMs(stat, clockTicks()), code, stdout, stderr });
+      } catch (error) {
+        reject(new Error(`${command} exited ${code}: ${(error as Error).message}\n${stderr.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+/** `count` independent steps of `ms` each. */
+export function independentSleeps(count: number, ms: number, maxParallel = 4): BenchDag {
+  return {
+    name: `${count}-sleeps-${ms}ms`,
+    description: `${count} independent \`sleep ${ms / 1000}\` steps`,
+    maxParallel,
+    steps: Array.from({ length: count }, (_, i) => ({ id: `s${i}`, needs: [], units: ms })),
+  };
+}
+
+/** A process that keeps one core busy until killed. */
+function startHog(): ChildProcess {
+  return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+}
+
+async function stopHog(hog: ChildProcess): Promise<void> {
+  if (hog.exitCode !== null || hog.signalCode !== null) return;
+  await new Promise<void>((done) => {
+    hog.once('exit', () => done());
+    hog.kill('SIGKILL');
+  });
+}
+
+/** The geometric mean. */
+export function geometricMean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+}
+
+interface Contest {
+  readonly weft: CpuTimed[];
+  readonly make: CpuTimed[];
+  readonly ratios: number[];
+}
+
+/**
+ * Section 11: what starting a step costs, weft against make on the same DAGs, interleaved run by
+ * run: many 10 ms steps (alone and beside a CPU hog), and scientific-workflow shapes of 100-500
+ * steps with long-tailed durations, where weft's second run uses the durations it remembered.
+ */
+export async function stepStartBench(options: BenchOptions): Promise<SectionResult> {
+  const title = '11. The cost of starting a step';
+  const make = spawnSync('make', ['--version'], { encoding: 'utf8' });
+  if (make.status !== 0) {
+    return {
+      title,
+      method: 'Skipped: `make` is not installed (`apt-get install make`).',
+      tables: [],
+      goals: [{ goal: 'weft / make ≤ 1.05 on 400 × sleep 0.01', measured: 'not measured (no make)', pass: null }],
+      checks: [],
+    };
+  }
+  const cli = join(options.root, 'apps', 'cli', 'bin', 'weft.js');
+  const { NODE_EXTRA_CA_CERTS: _ignored, ...inherited } = process.env;
+  const cacheRoot = join(options.scratch, 'step-start-cache');
+
+  const runWeft = async (file: string, cache: string): Promise<CpuTimed> => {
+    const result = await spawnWithCpu(process.execPath, [cli, 'run', file, '--json'], {
+      cwd: options.scratch,
+      env: { ...inherited, WEFT_CACHE_DIR: cache },
+    });
+    if (result.code !== 0) throw new Error(`weft run ${file} exited ${result.code}: ${result.stderr.slice(-2000)}`);
+    return result;
+  };
+  const runMake = async (file: string, dag: BenchDag): Promise<CpuTimed> => {
+    const result = await spawnWithCpu('make', ['-s', '-r', '-R', `-j${dag.maxParallel}`, '-f', file], { cwd: options.scratch });
+    if (result.code !== 0) throw new Error(`make ${dag.name} exited ${result.code}: ${result.stderr.slice(-2000)}`);
+    return result;
+  };
+  const files = (dag: BenchDag) => {
+    const workflow = join(options.scratch, `${dag.name}.workflow.yaml`);
+    const mk = join(options.scratch, `${dag.name}.mk`);
+    writeFileSync(workflow, workflowYaml(dag, shellSleepFields(1)));
+    writeFileSync(mk, makefile(dag, 1));
+    return { workflow, mk };
+  };
+
+  // 1. Many short steps: 400 × sleep 0.01 at 4 wide, quiet and beside a CPU hog.
+  const sleeps = independentSleeps(400, 10);
+  const sleepFiles = files(sleeps);
+  const contest = async (hog: boolean): Promise<Contest> => {
+    const result: Contest = { weft: [], make: [], ratios: [] };
+    const busy = hog ? startHog() : null;
+    try {
+      for (let run = 0; run < options.runs; run++) {
+        const pair: Partial<Record<'weft' | 'make', CpuTimed>> = {};
+        for (const tool of rotate(['weft', 'make'] as const, run)) {
+          pair[tool] = tool === 'weft' ? await runWeft(sleepFiles.workflow, join(cacheRoot, 'sleeps')) : await runMake(sleepFiles.mk, sleeps);
+        }
+        result.weft.push(pair.weft!);
+        result.make.push(pair.make!);
+        result.ratios.push(pair.weft!.ms / pair.make!.ms);
+      }
+    } finally {
+      if (busy) await stopHog(busy);
+    }
+    return result;
+  };
+  const quiet = await contest(false);
+  const hogged = await contest(true);
+  const idealMs = (sleeps.steps.length * 10) / sleeps.maxParallel;
+  const sleepRows = (
+    [
+      ['quiet', quiet],
+      ['one core kept busy by a CPU hog', hogged],
+    ] as const
+  ).map(([name, c]) => {
+    const weftMs = median(c.weft.map((r) => r.ms));
+    const makeMs = median(c.make.map((r) => r.ms));
+    const weftCpu = median(c.weft.map((r) => r.cpuMs)) / sleeps.steps.length;
+    const makeCpu = median(c.make.map((r) => r.cpuMs)) / sleeps.steps.length;
+    options.log(`  400 × sleep 0.01, ${name}: make ${Math.round(makeMs)} ms, weft ${Math.round(weftMs)} ms (CPU per step ${round(makeCpu)} / ${round(weftCpu)} ms)`);
+    return { name, weftMs, makeMs, ratio: weftMs / makeMs, paired: median(c.ratios), weftCpu, makeCpu };
+  });
+
+  // 2. Scientific-workflow shapes: weft's first run (equal weights) records durations, its second uses them.
+  const dags = scienceDags().filter((d) => !options.quick || d.steps.length < 150);
+  const rounds = options.quick ? 1 : Math.min(options.runs, 3);
+  const scienceRows = [];
+  for (const dag of dags) {
+    const f = files(dag);
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const makeMs: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const cache = join(cacheRoot, `${dag.name}-${r}`);
+      rmSync(cache, { recursive: true, force: true });
+      mkdirSync(cache, { recursive: true });
+      cold.push((await runWeft(f.workflow, cache)).ms);
+      for (const tool of rotate(['weft', 'make'] as const, r)) {
+        if (tool === 'weft') warm.push((await runWeft(f.workflow, cache)).ms);
+        else makeMs.push((await runMake(f.mk, dag)).ms);
+      }
+    }
+    const row = {
+      dag,
+      boundMs: makespanBounds(dag).tight,
+      makeMs: median(makeMs),
+      coldMs: median(cold),
+      warmMs: median(warm),
+    };
+    scienceRows.push(row);
+    options.log(`  ${dag.name}: make ${Math.round(row.makeMs)} ms, weft ${Math.round(row.coldMs)} ms first run, ${Math.round(row.warmMs)} ms second`);
+  }
+  const warmRatios = scienceRows.map((r) => r.warmMs / r.makeMs);
+  const geo = geometricMean(warmRatios);
+  const worst = scienceRows.reduce((a, b) => (b.warmMs / b.makeMs > a.warmMs / a.makeMs ? b : a));
+  const [q, h] = sleepRows as [(typeof sleepRows)[0], (typeof sleepRows)[0]];
+
+  const goals: GoalResult[] = [
+    { goal: '400 × sleep 0.01 at 4 wide: weft / make ≤ 1.05 (wall)', measured: `${round(q.ratio)} × (${Math.round(q.weftMs)} / ${Math.round(q.makeMs)} ms)`, pass: q.ratio <= 1.05 },
+    {
+      goal: "400 × sleep 0.01: weft's CPU per step ≤ 1.5 × make's",
+      measured: `${round(q.weftCpu / q.makeCpu)} × (${round(q.weftCpu)} / ${round(q.makeCpu)} ms)`,
+      pass: q.weftCpu <= 1.5 * q.makeCpu,
+    },
+    { goal: '400 × sleep 0.01 beside a CPU hog: weft / make ≤ 1.15 (wall)', measured: `${round(h.ratio)} × (${Math.round(h.weftMs)} / ${Math.round(h.makeMs)} ms)`, pass: h.ratio <= 1.15 },
+    {
+      goal: 'scientific shapes, second run: weft / make geometric mean ≤ 1.0',
+      measured: `${round(geo)} × over ${scienceRows.length} workflows`,
+      pass: options.quick ? null : geo <= 1,
+    },
+    {
+      goal: 'scientific shapes, second run: every workflow weft / make ≤ 1.05',
+      measured: `worst ${round(worst.warmMs / worst.makeMs)} × (${worst.dag.name})`,
+      pass: options.quick ? null : warmRatios.every((r) => r <= 1.05),
+    },
+  ];
+  const checks: RegressionCheck[] = [
+    { check: '400 × sleep 0.01: weft / make wall time', ratio: q.ratio, limit: 2.5 },
+    ...scienceRows.map((r) => ({ check: `${r.dag.name}: weft (second run) / make wall time`, ratio: r.warmMs / r.makeMs, limit: 1.6 })),
+  ];
+  return {
+    title,
+    method:
+      '`node apps/cli/bin/weft.js run FILE --json` (shell steps running `sleep`) against `make -s -r -R -j4` on a Makefile whose recipes run the ' +
+      'same `sleep`, whole-process wall time (spawn → close), the two interleaved and alternating which goes first. CPU is the user + system time of ' +
+      'the tool and every process it waited for (its steps), read from `/proc` after it ends. First 400 independent `sleep 0.01` steps at 4 wide ' +
+      `(ideal ${idealMs} ms), median of ${options.runs} runs, then the same with the other core kept busy by a CPU hog. Then generated scientific-workflow ` +
+      'shapes (tools/bench/src/science-dags.ts: Montage-like mosaics, 1000Genomes-like analyses, Epigenomics-like sequencing; fan-out / fan-in, ' +
+      'log-normal durations from 10 ms to 2 s per kind of task): for each, a fresh duration cache, weft\'s first run (equal weights), then make and ' +
+      `weft's second run (the durations it remembered), median of ${rounds} round(s).`,
+    tables: [
+      {
+        headers: ['400 × sleep 0.01', 'make (ms)', 'weft (ms)', 'weft / make', 'median paired ratio', 'make CPU per step (ms)', 'weft CPU per step (ms)'],
+        rows: sleepRows.map((r) => [r.name, round(r.makeMs), round(r.weftMs), round(r.ratio), round(r.paired), round(r.makeCpu), round(r.weftCpu)]),
+      },
+      {
+        headers: ['workflow', 'steps', 'tight bound (ms)', 'make -j4 (ms)', 'weft first run (ms)', 'weft second run (ms)', 'second run / make'],
+        rows: scienceRows.map((r) => [r.dag.name, r.dag.steps.length, round(r.boundMs), round(r.makeMs), round(r.coldMs), round(r.warmMs), round(r.warmMs / r.makeMs)]),
+      },
+    ],
+    goals,
+    checks,
+  };
+}
