@@ -1,4 +1,5 @@
 import { runStepProcess, z, type StepOutcome, type StepRunContext, type StepTypeHandler } from '@weft/core';
+import { asShellOutcome, directCommand } from './simple-command';
 
 export const shellConfigSchema = z.strictObject({
   run: z
@@ -28,8 +29,17 @@ export class ShellStepType implements StepTypeHandler<ShellStepConfig> {
   readonly configSchema: z.ZodType<ShellStepConfig> = shellConfigSchema;
   readonly codeFields = ['run'] as const;
 
-  run(context: StepRunContext<ShellStepConfig>): Promise<StepOutcome> {
+  /**
+   * With the default `sh` and no resource limits, a `run` that is one simple command of plain words
+   * (`sleep 0.2`, `make -C build all`) is exec'd directly, as make does, saving a shell per step;
+   * everything observable stays as `sh -c` gives it (program, arguments, `argv[0]`, `PWD`, exit
+   * status). Anything else, and any doubt, goes through the shell.
+   */
+  async run(context: StepRunContext<ShellStepConfig>): Promise<StepOutcome> {
     const { run, shell = 'sh' } = context.config;
+    const limited = Boolean(context.resourceLimits?.memoryMb || context.resourceLimits?.cpuSeconds);
+    const direct = shell === 'sh' && !limited ? directCommand(run, context.workdir, context.env, process.env.PATH) : null;
+    if (direct) return asShellOutcome(await runStepProcess(direct, context), context.log);
     return runStepProcess({ command: shell, args: ['-c', run, context.stepId] }, context);
   }
 }

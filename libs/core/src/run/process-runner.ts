@@ -14,6 +14,10 @@ export interface ProcessCommand {
   /** The program: a name looked up on the step's `PATH`, or a path. */
   readonly command: string;
   readonly args: readonly string[];
+  /** The program's `argv[0]` when it is not `command` (a program found on PATH, named as the user wrote it). */
+  readonly argv0?: string;
+  /** Variables added to the step's environment (after its own, before the `WEFT_*` ones), such as the `PWD` a shell would export. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** How long to wait for stdout/stderr to close after the main process exited, in ms. */
@@ -65,6 +69,7 @@ export async function runStepProcess(
     if (context.signal.aborted) return cancelledBeforeStart(log);
 
     const env = buildProcessEnv(context, { inputsPath, outputsPath });
+    if (command.env) for (const [name, value] of Object.entries(command.env)) if (!name.startsWith('WEFT_')) env[name] = value;
     const limited = withResourceLimits(command, context.resourceLimits);
     const end = await runChild(limited, context, env, stdin, log);
 
@@ -146,6 +151,7 @@ function runChild(
     let child: ChildProcess;
     try {
       child = spawn(command.command, [...command.args], {
+        ...(command.argv0 === undefined ? {} : { argv0: command.argv0 }),
         cwd: context.workdir,
         env,
         shell: false,
