@@ -1,6 +1,6 @@
 import { makespanBounds } from './lower-bound';
 import { MAX_STEP_MS, MIN_STEP_MS, scienceDags } from './science-dags';
-import { childrenCpuMs, geometricMean, independentSleeps, spawnWithCpu } from './sections/step-start.bench';
+import { childrenCpuMs, geometricMean, independentSleeps, spawnWithCpu, splitProfile } from './sections/step-start.bench';
 
 describe('the cost-of-starting-a-step section', () => {
   it('reads the children CPU time from a /proc stat line, a command name with spaces and parentheses included', () => {
@@ -60,5 +60,22 @@ describe('the cost-of-starting-a-step section', () => {
     expect(dag.steps.every((s) => s.needs.length === 0 && s.units === 10)).toBe(true);
     expect(geometricMean([1, 4])).toBeCloseTo(2, 10);
     expect(geometricMean([0.9, 1.1, 1])).toBeLessThan(1);
+  });
+});
+
+describe('splitProfile', () => {
+  it('splits sampled time into idle, spawn, garbage collection and the rest', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)' } },
+        { id: 2, callFrame: { functionName: '(idle)' } },
+        { id: 3, callFrame: { functionName: 'ChildProcess.spawn' } },
+        { id: 4, callFrame: { functionName: '(garbage collector)' } },
+        { id: 5, callFrame: { functionName: 'handle' } },
+      ],
+      samples: [2, 3, 3, 4, 5, 5, 5],
+      timeDeltas: [1000, 2000, 2000, 500, 100, 100, 300],
+    };
+    expect(splitProfile(profile)).toEqual({ totalMs: 6, idleMs: 1, spawnMs: 4, gcMs: 0.5, otherMs: 0.5 });
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchDag } from '../bench-dag.types';
@@ -68,6 +68,40 @@ export function spawnWithCpu(command: string, args: readonly string[], options: 
       }
     });
   });
+}
+
+/** Where a V8 CPU profile's sampled time went, in ms. */
+export interface ProfileSplit {
+  readonly totalMs: number;
+  readonly idleMs: number;
+  /** Self time of `ChildProcess.spawn`: the fork (and exec set-up) of the Node process. */
+  readonly spawnMs: number;
+  readonly gcMs: number;
+  /** Everything else on the main thread: parsing, scheduling, events, logs, files, the report. */
+  readonly otherMs: number;
+}
+
+/** Splits a `.cpuprofile` (from `node --cpu-prof`) by self time: idle, spawn, GC, the rest. */
+export function splitProfile(profile: {
+  nodes: { id: number; callFrame: { functionName: string } }[];
+  samples: number[];
+  timeDeltas: number[];
+}): ProfileSplit {
+  const names = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  let total = 0;
+  let idle = 0;
+  let spawnSelf = 0;
+  let gc = 0;
+  profile.samples.forEach((id, i) => {
+    const us = Math.max(0, profile.timeDeltas[i] ?? 0);
+    total += us;
+    const name = names.get(id);
+    if (name === '(idle)') idle += us;
+    else if (name === 'ChildProcess.spawn') spawnSelf += us;
+    else if (name === '(garbage collector)') gc += us;
+  });
+  const ms = (us: number) => us / 1000;
+  return { totalMs: ms(total), idleMs: ms(idle), spawnMs: ms(spawnSelf), gcMs: ms(gc), otherMs: ms(total - idle - spawnSelf - gc) };
 }
 
 /** `count` independent steps of `ms` each. */
@@ -184,6 +218,19 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
     return { name, weftMs, makeMs, ratio: weftMs / makeMs, paired: median(c.ratios), weftCpu, makeCpu };
   });
 
+  // Where weft's main thread spends its time per step: one run under the V8 profiler.
+  const profileDir = join(options.scratch, 'step-start-profile');
+  rmSync(profileDir, { recursive: true, force: true });
+  const profiled = await spawnWithCpu(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, cli, 'run', sleepFiles.workflow, '--json'], {
+    cwd: options.scratch,
+    env: { ...inherited, WEFT_CACHE_DIR: join(cacheRoot, 'sleeps') },
+  });
+  if (profiled.code !== 0) throw new Error(`weft run --cpu-prof exited ${profiled.code}: ${profiled.stderr.slice(-2000)}`);
+  const [profileFile] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+  const split = splitProfile(JSON.parse(readFileSync(join(profileDir, profileFile!), 'utf8')));
+  const perStep = (ms: number) => round(ms / sleeps.steps.length);
+  options.log(`  main thread per step: spawn ${perStep(split.spawnMs)} ms, GC ${perStep(split.gcMs)} ms, the rest ${perStep(split.otherMs)} ms`);
+
   // 2. Scientific-workflow shapes: weft's first run (equal weights) records durations, its second uses them.
   const dags = scienceDags().filter((d) => !options.quick || d.steps.length < 150);
   const rounds = options.quick ? 1 : Math.min(options.runs, 3);
@@ -255,6 +302,11 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
       {
         headers: ['400 × sleep 0.01', 'make (ms)', 'weft (ms)', 'weft / make', 'median paired ratio', 'make CPU per step (ms)', 'weft CPU per step (ms)'],
         rows: sleepRows.map((r) => [r.name, round(r.makeMs), round(r.weftMs), round(r.ratio), round(r.paired), round(r.makeCpu), round(r.weftCpu)]),
+      },
+      {
+        caption: `Where weft's main thread spent its time in one run of the 400 steps (\`node --cpu-prof\`, ${Math.round(split.totalMs)} ms sampled), per step:`,
+        headers: ['spawn (fork of the Node process)', 'garbage collection', 'everything else (parse, schedule, events, files, report)', 'idle (waiting for steps)'],
+        rows: [[`${perStep(split.spawnMs)} ms`, `${perStep(split.gcMs)} ms`, `${perStep(split.otherMs)} ms`, `${perStep(split.idleMs)} ms`]],
       },
       {
         headers: ['workflow', 'steps', 'tight bound (ms)', 'make -j4 (ms)', 'weft first run (ms)', 'weft second run (ms)', 'second run / make'],
