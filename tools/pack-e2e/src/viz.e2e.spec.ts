@@ -328,10 +328,11 @@ describe('@weft/viz in a fresh Vite app, from its tarball, against a Weft server
 
     // The project's own tsc, run by node (no npx: npm beside the other tests' installs is one more thing that can fail).
     const tsc = join(project.dir, 'node_modules/typescript/bin/tsc');
-    const ok = await project.run(process.execPath, [tsc, '-p', 'tsconfig.json'], { timeoutMs: 3 * 60_000 });
+    // --pretty false: under Nx (FORCE_COLOR) tsc would print its coloured, multi-line format.
+    const ok = await project.run(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], { timeoutMs: 3 * 60_000 });
     expect({ code: ok.code, output: ok.output }).toEqual({ code: 0, output: '' });
 
-    const wrong = await project.run(process.execPath, [tsc, '-p', 'tsconfig.wrong.json'], { timeoutMs: 3 * 60_000 });
+    const wrong = await project.run(process.execPath, [tsc, '-p', 'tsconfig.wrong.json', '--pretty', 'false'], { timeoutMs: 3 * 60_000 });
     expect(wrong.code).not.toBe(0);
     // Each of lines 3 to 6 of wrong-props.tsx is an error, and nothing else is.
     const lines = [...wrong.output.matchAll(/^src\/wrong-props\.tsx\((\d+),\d+\): error TS\d+/gm)].map((match) => Number(match[1]));
