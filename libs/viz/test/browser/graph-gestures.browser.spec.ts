@@ -1,11 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { serveStatic } from './static-server';
+import { serveStorybook } from './storybook';
 
 /**
  * Pan and zoom of the ExecutionGraph driven by real input in Chromium, on the 1,000-step pipeline:
@@ -13,40 +8,23 @@ import { serveStatic } from './static-server';
  * page not scrolling under the wheel, and clicks on nodes still reaching them. Builds Storybook (or
  * uses WEFT_STORYBOOK_DIR).
  */
-const repo = join(__dirname, '../../../..');
 const STORY = 'viz-executiongraph--pipeline-1000';
 
-let dir: string;
-let builtHere = false;
-let server: Server;
+let storybook: Awaited<ReturnType<typeof serveStorybook>>;
 let baseUrl: string;
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
 
 beforeAll(async () => {
-  if (process.env.WEFT_STORYBOOK_DIR && existsSync(join(process.env.WEFT_STORYBOOK_DIR, 'index.json'))) {
-    dir = process.env.WEFT_STORYBOOK_DIR;
-  } else {
-    dir = mkdtempSync(join(tmpdir(), 'weft-storybook-'));
-    builtHere = true;
-    const build = spawnSync(join(repo, 'node_modules/.bin/storybook'), ['build', '-c', 'storybook', '-o', dir, '--quiet'], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
-      timeout: 110_000,
-    });
-    if (build.status !== 0) throw new Error(`storybook build failed:\n${build.stdout}\n${build.stderr}`);
-  }
-  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { entries: Record<string, { id: string }> };
-  if (!index.entries[STORY]) throw new Error(`story ${STORY} is missing from Storybook`);
-  ({ url: baseUrl, server } = await serveStatic(dir));
+  storybook = await serveStorybook();
+  baseUrl = storybook.url;
+  if (!storybook.stories.some((s) => s.id === STORY)) throw new Error(`story ${STORY} is missing from Storybook`);
   ({ context, close: closeBrowser } = await launchChromium());
 }, 120_000);
 
 afterAll(async () => {
   await closeBrowser?.();
-  await new Promise((resolve) => server?.close(resolve));
-  if (builtHere) rmSync(dir, { recursive: true, force: true });
+  await storybook?.close();
 });
 
 async function open(): Promise<{ page: Page; errors: string[] }> {

@@ -1,57 +1,37 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { serveStatic } from './static-server';
+import { repo, serveStorybook } from './storybook';
 
 /**
  * The ExecutionGraph on big workflows in Chromium: the layout benchmark (the layered layout's time
  * for the 1,000-step pipeline, folded and unfolded, read from the `weft-graph-layout` measure), and zoom, pan, fit,
  * minimap and search driven by keys and buttons. Builds Storybook (or uses WEFT_STORYBOOK_DIR).
  */
-const repo = join(__dirname, '../../../..');
 const artifacts = join(repo, 'test-artifacts/storybook');
 
-let dir: string;
-let builtHere = false;
-let server: Server;
+let storybook: Awaited<ReturnType<typeof serveStorybook>>;
 let baseUrl: string;
 let context: BrowserContext;
 let closeBrowser: () => Promise<void>;
 
 beforeAll(async () => {
-  if (process.env.WEFT_STORYBOOK_DIR && existsSync(join(process.env.WEFT_STORYBOOK_DIR, 'index.json'))) {
-    dir = process.env.WEFT_STORYBOOK_DIR;
-  } else {
-    dir = mkdtempSync(join(tmpdir(), 'weft-storybook-'));
-    builtHere = true;
-    const build = spawnSync(join(repo, 'node_modules/.bin/storybook'), ['build', '-c', 'storybook', '-o', dir, '--quiet'], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
-      timeout: 110_000,
-    });
-    if (build.status !== 0) throw new Error(`storybook build failed:\n${build.stdout}\n${build.stderr}`);
-  }
-  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { entries: Record<string, { id: string }> };
+  storybook = await serveStorybook();
+  baseUrl = storybook.url;
   for (const id of [
     'viz-executiongraph--pipeline-1000',
     'viz-executiongraph--pipeline-1000-unfolded',
     'viz-executiongraph--pipeline-1000-running',
   ])
-    if (!index.entries[id]) throw new Error(`story ${id} is missing from Storybook`);
-  ({ url: baseUrl, server } = await serveStatic(dir));
+    if (!storybook.stories.some((s) => s.id === id)) throw new Error(`story ${id} is missing from Storybook`);
   ({ context, close: closeBrowser } = await launchChromium());
   mkdirSync(artifacts, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
   await closeBrowser?.();
-  await new Promise((resolve) => server?.close(resolve));
-  if (builtHere) rmSync(dir, { recursive: true, force: true });
+  await storybook?.close();
 });
 
 async function open(id: string): Promise<{ page: Page; errors: string[] }> {

@@ -1,7 +1,7 @@
-import { CycleDetectedError, simulateRun, type StepDefinition, type Workflow } from '@weft/core/browser';
+import { CycleDetectedError, simulateRun } from '@weft/core/browser';
 import { pipeline200Workflow, pipeline1000Workflow } from '../../fixtures/big-workflows';
 import type { FixtureWorkflow } from '../../fixtures/run-fixture';
-import { replayMakespans, type ScheduleTask } from './replay-schedule';
+import { replayMakespans, replayWorkflow, type ScheduleTask } from './replay-schedule';
 import { computeSpeedup, estimateWhatIf } from './speedup';
 import { seedDemoLive } from '../../fixtures';
 import { initialRunState } from '../../state/reduce-run-events';
@@ -94,29 +94,8 @@ describe('computeSpeedup while live', () => {
 describe('replayMakespans against the engine', () => {
   /** The same tasks run by Weft's run coordinator on a virtual clock. */
   function coordinatorMakespans(tasks: readonly ScheduleTask[], maxParallels: readonly number[]): number[] {
-    const known = new Set(tasks.map((t) => t.id));
     const durations = new Map(tasks.map((t) => [t.id, t.durations]));
-    const workflow: Workflow = {
-      name: 'replay',
-      maxParallel: 1,
-      pools: {},
-      env: {},
-      failFast: false,
-      rootDir: '/',
-      steps: tasks.map((t, index): StepDefinition => ({
-        id: t.id,
-        type: 'replay',
-        index,
-        needs: [...new Set(t.needs)].filter((d) => d !== t.id && known.has(d)),
-        inputs: {},
-        ...(t.durations.length === 1 ? {} : { foreach: t.durations.map((_, item) => item) }),
-        retries: 0,
-        retryDelayMs: 0,
-        continueOnError: false,
-        env: {},
-        config: {},
-      })),
-    };
+    const workflow = replayWorkflow(tasks);
     const estimates = Object.fromEntries(tasks.map((t) => [t.id, Math.max(0, ...t.durations)]));
     return maxParallels.map(
       (n) =>

@@ -18,18 +18,10 @@ export interface ScheduleTask {
   readonly durations: readonly number[];
 }
 
-/**
- * Makespans of `tasks` replayed under each `maxParallel` given, on a virtual clock with the engine's
- * own ready queue (`StepSchedule`) and priorities (the analysis' remaining critical path, each step
- * weighing its longest process; ties in declaration order). It makes the coordinator's decisions in
- * the coordinator's order (a spec checks it against `simulateRun` on the big fixtures) without
- * bundling the coordinator into the kit. Dependencies on unknown ids are ignored. Throws
- * `CycleDetectedError` on a cycle, as the engine does.
- */
-export function replayMakespans(tasks: readonly ScheduleTask[], maxParallels: readonly number[]): number[] {
+/** The tasks as the workflow the engine would run: one process per duration, dependencies on unknown ids dropped. */
+export function replayWorkflow(tasks: readonly ScheduleTask[]): Workflow {
   const known = new Set(tasks.map((t) => t.id));
-  const durations = new Map(tasks.map((t) => [t.id, t.durations]));
-  const workflow: Workflow = {
+  return {
     name: 'replay',
     maxParallel: 1,
     pools: {},
@@ -51,6 +43,19 @@ export function replayMakespans(tasks: readonly ScheduleTask[], maxParallels: re
       config: {},
     })),
   };
+}
+
+/**
+ * Makespans of `tasks` replayed under each `maxParallel` given, on a virtual clock with the engine's
+ * own ready queue (`StepSchedule`) and priorities (the analysis' remaining critical path, each step
+ * weighing its longest process; ties in declaration order). It makes the coordinator's decisions in
+ * the coordinator's order (a spec checks it against `simulateRun` on the big fixtures) without
+ * bundling the coordinator into the kit. Dependencies on unknown ids are ignored. Throws
+ * `CycleDetectedError` on a cycle, as the engine does.
+ */
+export function replayMakespans(tasks: readonly ScheduleTask[], maxParallels: readonly number[]): number[] {
+  const durations = new Map(tasks.map((t) => [t.id, t.durations]));
+  const workflow = replayWorkflow(tasks);
   const estimates: Record<StepId, number> = {};
   for (const t of tasks) estimates[t.id] = Math.max(0, ...t.durations);
   const analysis = new DependencyGraphAnalyzer().analyze(workflow, estimates);
