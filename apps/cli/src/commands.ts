@@ -7,6 +7,8 @@ import type { CliHistory } from './history';
 import { stepTypeRegistry } from './plugins';
 import { ProgressLifeCycle } from './progress.life-cycle';
 import { formatSummary } from './summary';
+import { readingsCache } from './readings-cache';
+import { codeStamp } from './version';
 
 /** Where a command writes, and what it may ask of its surroundings (injectable for tests). */
 export interface CommandIo {
@@ -110,82 +112,90 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     ...PLUGIN_FLAG,
   });
   const file = fileArg(positionals, 'run');
-  const { MAX_PARALLEL_LIMIT, loadWorkflowFile, executeWorkflow } = await import('@weft/core');
-  const maxParallel = parseMaxParallel(flags['max-parallel'], MAX_PARALLEL_LIMIT);
-  if (flags.retry && !flags.db) throw new UsageError('--retry needs --db PATH: the history database that holds the run to retry');
-  const registry = await stepTypeRegistry(lists.plugin);
-  const workflow = await loadWorkflowFile(file, { stepTypes: registry });
-
-  const history = flags.db ? await openHistory(String(flags.db)) : undefined;
+  const { MAX_PARALLEL_LIMIT, loadWorkflowFile, executeWorkflow, stopProcessStarter, warmUpProcessStarter } = await import('@weft/core');
+  // The process starter gets ready while the workflow is read and planned.
+  warmUpProcessStarter();
   try {
-    const lifecycle = [];
-    const progress = new ProgressLifeCycle({
-      out: io.stderr,
-      colors: colorsFor(io.stderr, io.env),
-      live: Boolean(io.stderr.isTTY) && !flags.json,
-      verbose: Boolean(flags.verbose),
-    });
-    lifecycle.push(progress);
-    const retryOf = flags.retry ? String(flags.retry) : undefined;
-    const reuse = retryOf ? await history!.reusableSteps(retryOf) : undefined;
-    // Estimated durations for critical-path-first: the history's medians, else those this machine
-    // remembers from earlier runs of the same file (equal weights on a first run). --no-estimates
-    // schedules with equal weights but still records this run's durations for the next one.
-    const remember = !history && workflow.sourcePath !== undefined;
-    const estimates = flags['no-estimates']
-      ? undefined
-      : history
-        ? await history.estimates(workflow)
-        : remember
-          ? loadEstimates(io.env, workflow.sourcePath!)
-          : undefined;
-    const estimated = estimatesNote(estimates, workflow.steps.length, history ? String(flags.db) : cacheDir(io.env));
-    const controller = new AbortController();
-    let interrupts = 0;
-    const removeInterrupt = io.onInterrupt(() => {
-      interrupts++;
-      if (interrupts === 1) {
-        io.stderr.write('\nweft: cancelling — stopping running steps (Ctrl-C again to stop waiting)\n');
-        controller.abort();
-      } else {
-        io.stderr.write('weft: not waiting any longer\n');
-        process.exit(EXIT.interrupted);
-      }
-    });
-    const runId = randomUUID();
-    if (history) lifecycle.push(await history.recorder(workflow, { runId, maxParallel: maxParallel ?? workflow.maxParallel, retryOf }));
-    let report: RunReport;
+    const maxParallel = parseMaxParallel(flags['max-parallel'], MAX_PARALLEL_LIMIT);
+    if (flags.retry && !flags.db) throw new UsageError('--retry needs --db PATH: the history database that holds the run to retry');
+    const registry = await stepTypeRegistry(lists.plugin);
+    // A second run of the same text skips the YAML parse (see readings-cache.ts).
+    const workflow = await loadWorkflowFile(file, { stepTypes: registry, readings: readingsCache(io.env, codeStamp()) });
+
+    const history = flags.db ? await openHistory(String(flags.db)) : undefined;
     try {
-      report = await executeWorkflow({
-        workflow,
-        stepTypes: registry,
-        runId,
-        maxParallel,
-        lifecycle,
-        signal: controller.signal,
-        reuse,
-        retryOf,
-        estimates,
+      const lifecycle = [];
+      const progress = new ProgressLifeCycle({
+        out: io.stderr,
+        colors: colorsFor(io.stderr, io.env),
+        live: Boolean(io.stderr.isTTY) && !flags.json,
+        verbose: Boolean(flags.verbose),
       });
-    } finally {
-      removeInterrupt();
-    }
-    if (history) await history.flush();
-    if (remember) saveDurations(io.env, workflow.sourcePath!, report);
-    if (flags.json) {
-      io.stdout.write(`${JSON.stringify(report)}\n`);
-    } else {
-      io.stdout.write(`\n${formatSummary(report, colorsFor(io.stdout, io.env), progress.logs)}\n`);
-      if (estimated) io.stdout.write(`  ${estimated}\n`);
-      if (history) {
-        const reused = Object.values(report.steps).filter((step) => step.reused).length;
-        io.stdout.write(`  saved in ${String(flags.db)} as run ${report.runId}${retryOf ? ` (retry of ${retryOf}, ${plural(reused, 'step')} reused)` : ''}\n`);
-        if (report.status === 'failed') io.stdout.write(`  retry from the failure: weft run ${file} --db ${String(flags.db)} --retry ${report.runId}\n`);
+      lifecycle.push(progress);
+      const retryOf = flags.retry ? String(flags.retry) : undefined;
+      const reuse = retryOf ? await history!.reusableSteps(retryOf) : undefined;
+      // Estimated durations for critical-path-first: the history's medians, else those this machine
+      // remembers from earlier runs of the same file (equal weights on a first run). --no-estimates
+      // schedules with equal weights but still records this run's durations for the next one.
+      const remember = !history && workflow.sourcePath !== undefined;
+      const estimates = flags['no-estimates']
+        ? undefined
+        : history
+          ? await history.estimates(workflow)
+          : remember
+            ? loadEstimates(io.env, workflow.sourcePath!)
+            : undefined;
+      const estimated = estimatesNote(estimates, workflow.steps.length, history ? String(flags.db) : cacheDir(io.env));
+      const controller = new AbortController();
+      let interrupts = 0;
+      const removeInterrupt = io.onInterrupt(() => {
+        interrupts++;
+        if (interrupts === 1) {
+          io.stderr.write('\nweft: cancelling — stopping running steps (Ctrl-C again to stop waiting)\n');
+          controller.abort();
+        } else {
+          io.stderr.write('weft: not waiting any longer\n');
+          process.exit(EXIT.interrupted);
+        }
+      });
+      const runId = randomUUID();
+      if (history) lifecycle.push(await history.recorder(workflow, { runId, maxParallel: maxParallel ?? workflow.maxParallel, retryOf }));
+      let report: RunReport;
+      try {
+        report = await executeWorkflow({
+          workflow,
+          stepTypes: registry,
+          runId,
+          maxParallel,
+          lifecycle,
+          signal: controller.signal,
+          reuse,
+          retryOf,
+          estimates,
+        });
+      } finally {
+        removeInterrupt();
       }
+      if (history) await history.flush();
+      if (remember) saveDurations(io.env, workflow.sourcePath!, report);
+      if (flags.json) {
+        io.stdout.write(`${JSON.stringify(report)}\n`);
+      } else {
+        io.stdout.write(`\n${formatSummary(report, colorsFor(io.stdout, io.env), progress.logs)}\n`);
+        if (estimated) io.stdout.write(`  ${estimated}\n`);
+        if (history) {
+          const reused = Object.values(report.steps).filter((step) => step.reused).length;
+          io.stdout.write(`  saved in ${String(flags.db)} as run ${report.runId}${retryOf ? ` (retry of ${retryOf}, ${plural(reused, 'step')} reused)` : ''}\n`);
+          if (report.status === 'failed') io.stdout.write(`  retry from the failure: weft run ${file} --db ${String(flags.db)} --retry ${report.runId}\n`);
+        }
+      }
+      return report.status === 'succeeded' ? EXIT.ok : report.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+    } finally {
+      await history?.close();
     }
-    return report.status === 'succeeded' ? EXIT.ok : report.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
   } finally {
-    await history?.close();
+    // Gone before weft exits: no helper process left behind, and its CPU time counted as weft's.
+    await stopProcessStarter();
   }
 }
 

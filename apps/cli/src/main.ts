@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UsageError } from './args';
 import { EXIT, planCommand, runCommand, validateCommand, type CommandIo } from './commands';
+import { version } from './version';
 
 const USAGE = `Usage: weft <command> [options]
 
@@ -34,10 +33,6 @@ join the built-in python, shell and node. See docs/plugins.md.
 
 Exit codes: 0 succeeded, 1 a step failed, 2 invalid workflow or bad usage, 130 interrupted.
 `;
-
-function version(): string {
-  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 function processIo(): CommandIo {
   return {

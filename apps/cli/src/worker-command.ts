@@ -1,5 +1,6 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stopProcessStarter } from '@weft/core';
 import { UsageError, parseArgs } from './args';
 import { EXIT, type CommandIo } from './commands';
 import { stepTypeRegistry } from './plugins';
@@ -60,6 +61,7 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
       }
     });
   });
+  await stopProcessStarter();
   return EXIT.ok;
 }
 

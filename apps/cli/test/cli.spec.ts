@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -184,6 +185,47 @@ describe('weft run: remembered durations', () => {
       ['slow', 1],
     ]);
     expect(order(JSON.parse(weft('run', file, '--json').stdout))).toEqual(['slow', 'quick']);
+  }, 30_000);
+});
+
+describe('weft run: kept readings and the process starter', () => {
+  const readings = () => {
+    const root = join(CACHE, 'readings');
+    return readdirSync(root).flatMap((ns) => readdirSync(join(root, ns)).map((name) => join(root, ns, name)));
+  };
+
+  it('keeps the reading of a YAML file for the next run of the same text, and reads a damaged or edited one afresh', () => {
+    const text = `name: kept-${Date.now()}\nsteps:\n  - { id: hello, type: shell, run: "echo hello > out.txt" }\n`;
+    const file = workflowFile(text);
+    const key = createHash('sha256').update(text).digest('hex');
+    expect(weft('run', file, '--json').code).toBe(0);
+    const kept = readings().filter((path) => path.endsWith(`${key}.bin`));
+    expect(kept).toHaveLength(1);
+
+    const second = weft('run', file, '--json');
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).steps.hello.status).toBe('succeeded');
+
+    writeFileSync(kept[0]!, 'not a reading');
+    const damaged = weft('run', file, '--json');
+    expect(damaged.code).toBe(0);
+    expect(readFileSync(kept[0]!)).not.toEqual(Buffer.from('not a reading'));
+
+    writeFileSync(file, text.replace('echo hello', 'echo edited'));
+    expect(weft('run', file, '--json').code).toBe(0);
+    expect(readFileSync(join(dirname(file), 'out.txt'), 'utf8')).toBe('edited\n');
+  }, 30_000);
+
+  it('starts steps from a process starter that is gone when weft exits', () => {
+    const file = workflowFile('steps:\n  - { id: parent, type: shell, run: "echo $PPID > ppid" }\n');
+    const env = { ...process.env, NO_COLOR: '1', WEFT_CACHE_DIR: CACHE };
+    const result = spawnSync(process.execPath, [BIN, 'run', file, '--json'], { cwd: ROOT, encoding: 'utf8', env });
+    expect(result.status).toBe(0);
+    const starter = Number(readFileSync(join(dirname(file), 'ppid'), 'utf8'));
+    // The step's parent was the starter, not weft; and the starter exited with weft.
+    expect(starter).toBeGreaterThan(1);
+    expect(starter).not.toBe(result.pid);
+    expect(() => process.kill(starter, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
   }, 30_000);
 });
 

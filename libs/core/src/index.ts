@@ -27,6 +27,7 @@ export {
   readDocumentForTransfer,
   documentFromReading,
 } from './spec/read-document';
+export type { PositionNode } from './spec/source-map';
 export * from './spec/workflow.schema';
 export { hasControlCharacter } from './spec/control-characters';
 export * from './spec/parse-workflow';
@@ -68,6 +69,7 @@ export * from './run/local.dispatcher';
 export { stepHash, stableStringify } from './run/step-hash';
 export { ProcessLogBuffer } from './run/process-log-buffer';
 export { runStepProcess, type ProcessCommand } from './run/process-runner';
+export { stopProcessStarter, warmUpProcessStarter } from './run/process-starter';
 export { inputEnvName } from './run/process-env';
 export { findStepProcesses, killOrphanedStepProcesses } from './run/process-orphans';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLI_OWNER_PREFIX, HistoryStore, takeoverCandidates, type ServerIdentity } from '@weft/history';
+import { stopProcessStarter } from '@weft/core';
 import { logRecord } from '../logging/log-record.js';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 import { Dispatchers } from './dispatchers.js';
@@ -70,6 +71,8 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
     await this.#busy;
     await this.runs.shutdown();
     await this.dispatchers.close();
+    // No step runs here any more: the process starter goes with the server.
+    await stopProcessStarter();
     await this.history.ownership.unregister(this.server.id).catch(() => undefined);
   }
 

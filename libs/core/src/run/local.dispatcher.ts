@@ -3,6 +3,7 @@ import { folderOutside, resolvedPathProblem } from '../spec/validate-step';
 import type { StepOutcome, StepRunContext, StepTypeRegistry } from '../step-type/step-type';
 import type { AttemptIO, ProcessSlots, StepDispatcher } from './parallel-executor.types';
 import { killOrphanedStepProcesses } from './process-orphans';
+import { warmUpProcessStarter } from './process-starter';
 
 /** What the local dispatcher runs attempts with. */
 export interface LocalDispatcherOptions {
@@ -27,7 +28,10 @@ export interface LocalDispatcherOptions {
  * 3. Run it through its step type; the slot is freed right after the attempt's end is taken.
  */
 export class LocalDispatcher implements StepDispatcher {
-  constructor(private readonly options: LocalDispatcherOptions) {}
+  constructor(private readonly options: LocalDispatcherOptions) {
+    // Step processes start from the process starter: have it ready before the first one.
+    warmUpProcessStarter();
+  }
 
   async dispatch(job: AttemptJob, io: AttemptIO): Promise<StepOutcome> {
     const { signal } = io;

@@ -9,6 +9,7 @@ import {
 } from '../step-type/step-type';
 import { MAX_INPUT_ENV_BYTES } from './process-env';
 import { runStepProcess, type ProcessCommand } from './process-runner';
+import { NODE_STARTER, ProcessStarter, PYTHON_STARTER, setProcessStarter } from './process-starter';
 import { isGone } from '../testing/processes';
 import { waitFor } from '../testing/wait-for';
 
@@ -61,7 +62,22 @@ function readPid(file: string): number {
   return Number(readFileSync(file, 'utf8').trim());
 }
 
-describe('runStepProcess', () => {
+// Every promise of the contract holds whichever way the process starts.
+describe.each([
+  ['from the Python process starter', () => new ProcessStarter([PYTHON_STARTER])],
+  ['from the Node process starter', () => new ProcessStarter([NODE_STARTER])],
+  ['by a direct spawn', () => null],
+])('runStepProcess, started %s', (_how, makeStarter) => {
+  let starter: ProcessStarter | null;
+  beforeAll(() => {
+    starter = makeStarter();
+    setProcessStarter(starter);
+  });
+  afterAll(async () => {
+    setProcessStarter(undefined);
+    await starter?.stop();
+  });
+
   describe('exit status', () => {
     it('succeeds with empty outputs and the log when the process exits 0', async () => {
       const outcome = await run(sh('echo hello; echo oops >&2'));

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { StepOutcome, StepRunContext } from '../step-type/step-type';
@@ -7,6 +6,7 @@ import { LIMITS_NOT_FOUND_EXIT, withResourceLimits } from './process-limits';
 import { buildProcessEnv } from './process-env';
 import { ProcessLogBuffer } from './process-log-buffer';
 import { outputsFileExists, readProcessOutputs } from './process-outputs';
+import { launchProcess } from './process-starter';
 import { sendSignal } from './send-signal';
 
 /** A program and its argument vector. Never run through a shell. */
@@ -20,9 +20,6 @@ export interface ProcessCommand {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** How long to wait for stdout/stderr to close after the main process exited, in ms. */
-const DRAIN_AFTER_EXIT_MS = 100;
-
 /** How the main process ended. */
 type ProcessEnd =
   | {
@@ -31,7 +28,9 @@ type ProcessEnd =
       readonly signal: NodeJS.Signals | null;
       readonly killedByWeft: boolean;
     }
-  | { readonly kind: 'spawn_error'; readonly message: string };
+  | { readonly kind: 'spawn_error'; readonly message: string }
+  /** The process starter died while the process ran (its group has been killed). */
+  | { readonly kind: 'lost'; readonly message: string };
 
 /**
  * Runs one step attempt as a child process, following the step process contract (docs/step-types.md).
@@ -60,20 +59,21 @@ export async function runStepProcess(
   if (context.signal.aborted) return cancelledBeforeStart(log);
 
   let files: AttemptFiles | undefined;
-  const stdin: OpenFd = { fd: -1 };
   try {
     const inputsJson = JSON.stringify(context.inputs ?? {});
     files = await attemptFiles.create(inputsJson);
-    stdin.fd = files.stdinFd;
+    // The launch opens the file again as the step's stdin, in whichever process starts it.
+    closeSync(files.stdinFd);
     const { inputsPath, outputsPath } = files;
     if (context.signal.aborted) return cancelledBeforeStart(log);
 
     const env = buildProcessEnv(context, { inputsPath, outputsPath });
     if (command.env) for (const [name, value] of Object.entries(command.env)) if (!name.startsWith('WEFT_')) env[name] = value;
     const limited = withResourceLimits(command, context.resourceLimits);
-    const end = await runChild(limited, context, env, stdin, log);
+    const end = await runChild(limited, context, env, inputsPath, log);
 
     if (end.kind === 'spawn_error') return failure(log, { reason: 'spawn_error', message: end.message });
+    if (end.kind === 'lost') return failure(log, { reason: 'error', message: end.message });
     const { exitCode, signal } = end;
     if (limited !== command && exitCode === LIMITS_NOT_FOUND_EXIT && /exec: .*not found/.test(log.toString())) {
       return failure(log, { reason: 'spawn_error', exitCode, message: `cannot start ${command.command}: not found on PATH` });
@@ -103,20 +103,8 @@ export async function runStepProcess(
     // Only Weft's own side (temp files, serialising inputs) can get here.
     return failure(log, { reason: 'error', message: `cannot run step process: ${(error as Error).message}` });
   } finally {
-    closeFd(stdin);
     if (files) attemptFiles.release(files);
   }
-}
-
-/** A file descriptor that is ours to close; -1 once closed. */
-interface OpenFd {
-  fd: number;
-}
-
-function closeFd(open: OpenFd): void {
-  if (open.fd < 0) return;
-  closeSync(open.fd);
-  open.fd = -1;
 }
 
 function cancelledBeforeStart(log: ProcessLogBuffer): StepOutcome {
@@ -144,93 +132,78 @@ function runChild(
   command: ProcessCommand,
   context: StepRunContext<unknown>,
   env: Record<string, string>,
-  stdin: OpenFd,
+  stdinPath: string,
   log: ProcessLogBuffer,
 ): Promise<ProcessEnd> {
   return new Promise<ProcessEnd>((resolve) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(command.command, [...command.args], {
-        ...(command.argv0 === undefined ? {} : { argv0: command.argv0 }),
-        cwd: context.workdir,
-        env,
-        shell: false,
-        detached: true,
-        stdio: [stdin.fd, 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      closeFd(stdin);
-      // Synchronous failures: bad arguments such as a NUL byte in an argument or variable.
-      resolve({ kind: 'spawn_error', message: spawnErrorMessage(command.command, error, context.workdir) });
-      return;
-    }
-
-    // The child has its own copy now.
-    closeFd(stdin);
+    let pid: number | undefined;
     let killedByWeft = false;
     let exited = false;
+    let exit: { exitCode: number | null; signal: NodeJS.Signals | null } = { exitCode: null, signal: null };
     let graceTimer: NodeJS.Timeout | undefined;
-    let drainTimer: NodeJS.Timeout | undefined;
+    const decoders = [new StringDecoder('utf8'), new StringDecoder('utf8')] as const;
 
     const signalGroup = (signal: NodeJS.Signals): void => {
       // ESRCH (the group is already gone) is expected after the main process exited.
-      if (child.pid !== undefined) sendSignal(-child.pid, signal);
+      if (pid !== undefined) sendSignal(-pid, signal);
     };
     const onAbort = (): void => {
       if (exited) return;
       killedByWeft = true;
+      // Aborted before the starter said the pid: the group is signalled as soon as it does.
+      if (pid === undefined) return;
       signalGroup('SIGTERM');
       graceTimer = setTimeout(() => signalGroup('SIGKILL'), context.limits.killGraceMs);
     };
     const cleanup = (): void => {
       context.signal.removeEventListener('abort', onAbort);
       clearTimeout(graceTimer);
-      clearTimeout(drainTimer);
     };
-
-    child.on('error', (error) => {
-      // Emitted when the program cannot start; errors after that are not expected from us.
-      if (child.pid !== undefined) return;
-      cleanup();
-      resolve({ kind: 'spawn_error', message: spawnErrorMessage(command.command, error, context.workdir) });
-    });
-    if (child.pid === undefined) return; // the 'error' event follows
-
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    if (context.signal.aborted) onAbort();
-
-    for (const stream of [child.stdout!, child.stderr!]) {
-      const decoder = new StringDecoder('utf8');
-      stream.on('data', (chunk: Buffer) => {
-        log.write(chunk);
-        const text = decoder.write(chunk);
-        if (text) context.log(text);
-      });
-      stream.on('end', () => {
+    const flush = (): void => {
+      for (const decoder of decoders) {
         const rest = decoder.end();
         if (rest) context.log(rest);
-      });
-    }
+      }
+    };
 
-    child.once('exit', (exitCode, signal) => {
-      exited = true;
-      // Children that outlive the main process die with it.
-      signalGroup('SIGKILL');
-      let finished = false;
-      const finish = (): void => {
-        if (finished) return;
-        finished = true;
-        cleanup();
-        child.stdout!.destroy();
-        child.stderr!.destroy();
-        resolve({ kind: 'exit', exitCode, signal, killedByWeft });
-      };
-      // A process outside the group may still hold the pipes: do not wait for it for long. The
-      // end comes one turn later (setImmediate runs after the loop's poll phase), so output already
-      // in the pipes is read first even when a busy loop let the timer expire before reading them.
-      drainTimer = setTimeout(() => setImmediate(finish), DRAIN_AFTER_EXIT_MS);
-      child.once('close', finish);
-    });
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    launchProcess(
+      { command: command.command, args: command.args, argv0: command.argv0, cwd: context.workdir, env, stdinPath },
+      {
+        started(startedPid) {
+          pid = startedPid;
+          if (killedByWeft || context.signal.aborted) {
+            killedByWeft = false;
+            onAbort();
+          }
+        },
+        failed(code, message) {
+          cleanup();
+          resolve({ kind: 'spawn_error', message: spawnErrorMessage(command.command, { code, message }, context.workdir) });
+        },
+        output(stream, chunk) {
+          log.write(chunk);
+          const text = decoders[stream - 1].write(chunk);
+          if (text) context.log(text);
+        },
+        exited(exitCode, signal) {
+          exited = true;
+          exit = { exitCode, signal };
+          // Children that outlive the main process die with it.
+          signalGroup('SIGKILL');
+        },
+        closed() {
+          cleanup();
+          flush();
+          resolve({ kind: 'exit', ...exit, killedByWeft });
+        },
+        lost(message) {
+          cleanup();
+          flush();
+          resolve({ kind: 'lost', message });
+        },
+      },
+    );
   });
 }
 
