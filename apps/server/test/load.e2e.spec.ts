@@ -167,6 +167,11 @@ describe('Weft server under load (real process, WEFT_MAX_PROCESSES=4)', () => {
       }
     }
     expect(maxConcurrency).toBeLessThanOrEqual(MAX_PROCESSES);
+    // Where the wall time went: the steps' own time (their start/end lines), and the window from the
+    // first step's start to the last one's end (no submission, no polling).
+    let stepsNs = 0n;
+    for (const [start, end] of seen.values()) stepsNs += end!.ns - start!.ns;
+    const windowNs = spans.at(-1)!.ns - spans[0]!.ns;
 
     // Nothing went wrong on the server's side either (it logs at warn: any log line is a warning or an error).
     expect(server!.output().split('\n').filter((line) => /"level":\s*(40|50|60)/.test(line))).toEqual([]);
@@ -176,6 +181,8 @@ describe('Weft server under load (real process, WEFT_MAX_PROCESSES=4)', () => {
       stepProcesses: RUNS * 3,
       submittedMs: Math.round(submittedMs),
       wallMs: Math.round(wallMs),
+      windowMs: Math.round(Number(windowNs) / 1e6),
+      stepMs: Number(stepsNs) / 1e6 / (RUNS * 3),
       maxConcurrency,
     });
   }, 60_000);
@@ -265,6 +272,9 @@ function writeFigures(f: Record<string, string | number>): void {
     `| time until all ${f.runs} submissions were answered \`202\` | ${f.submittedMs} ms |`,
     `| wall time, first submission to the last run finished in the history | ${(Number(f.wallMs) / 1000).toFixed(2)} s |`,
     `| lower bound from the sleeps alone (${f.stepProcesses} × 0.05 s / ${MAX_PROCESSES}) | ${((Number(f.stepProcesses) * 0.05) / MAX_PROCESSES).toFixed(2)} s |`,
+    `| first step's start → last step's end (the steps' own lines: no submission, no polling) | ${(Number(f.windowMs) / 1000).toFixed(2)} s |`,
+    `| a step's own time, start line → end line, mean (its \`sleep 0.05\` and \`date\` processes) | ${Number(f.stepMs).toFixed(1)} ms |`,
+    `| lower bound from the steps' own time (${f.stepProcesses} × that / ${MAX_PROCESSES}) | ${((Number(f.stepProcesses) * Number(f.stepMs)) / MAX_PROCESSES / 1000).toFixed(2)} s |`,
     `| runs lost / not succeeded | 0 / 0 |`,
     `| most step processes at once, from the steps' own start/end lines (cap ${MAX_PROCESSES}) | ${f.maxConcurrency} |`,
     `| SSE subscribers on one run (\`GET /api/runs/:id/events\`, node's http module) | ${f.subscribers} |`,

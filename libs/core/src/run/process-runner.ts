@@ -187,10 +187,9 @@ function runChild(
           if (text) context.log(text);
         },
         exited(exitCode, signal) {
+          // Whatever the main process left in its group has been killed by the launch.
           exited = true;
           exit = { exitCode, signal };
-          // Children that outlive the main process die with it.
-          signalGroup('SIGKILL');
         },
         closed() {
           cleanup();

@@ -15,7 +15,7 @@ export interface LaunchSpec {
 
 /**
  * What a launch reports, in this order: `started` or `failed` once; then `output` any number of
- * times; `exited` once; `closed` once, when stdout and stderr are drained (or given up on 100 ms after
+ * times; `exited` once, after whatever was left of the process group has been SIGKILLed; `closed` once, when stdout and stderr are drained (or given up on 100 ms after
  * the exit, when a process outside the group still holds them). `lost` replaces whatever is left
  * when the process starter died: the step's group has been killed by then.
  */
@@ -67,7 +67,10 @@ export function launchDirect(spec: LaunchSpec, events: LaunchEvents): void {
   events.started(child.pid);
   child.stdout!.on('data', (chunk: Buffer) => events.output(1, chunk));
   child.stderr!.on('data', (chunk: Buffer) => events.output(2, chunk));
+  const pid = child.pid;
   child.once('exit', (exitCode, signal) => {
+    // Children that outlive the main process die with it.
+    sendSignal(-pid, 'SIGKILL');
     events.exited(exitCode, signal);
     let finished = false;
     const finish = (): void => {
