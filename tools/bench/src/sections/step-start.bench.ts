@@ -132,9 +132,13 @@ export function geometricMean(values: readonly number[]): number {
   return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 }
 
+/** The contestants: weft as it is (steps from the process starter), weft forking itself for each step (`WEFT_PROCESS_STARTER=off`, as before the starter), make. */
+const TOOLS = ['weft', 'forked', 'make'] as const;
+type Tool = (typeof TOOLS)[number];
+
 interface Contest {
-  readonly weft: CpuTimed[];
-  readonly make: CpuTimed[];
+  readonly runs: Record<Tool, CpuTimed[]>;
+  /** weft / make of each round. */
   readonly ratios: number[];
 }
 
@@ -159,10 +163,10 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
   const { NODE_EXTRA_CA_CERTS: _ignored, ...inherited } = process.env;
   const cacheRoot = join(options.scratch, 'step-start-cache');
 
-  const runWeft = async (file: string, cache: string): Promise<CpuTimed> => {
+  const runWeft = async (file: string, cache: string, starter: 'auto' | 'off' = 'auto'): Promise<CpuTimed> => {
     const result = await spawnWithCpu(process.execPath, [cli, 'run', file, '--json'], {
       cwd: options.scratch,
-      env: { ...inherited, WEFT_CACHE_DIR: cache },
+      env: { ...inherited, WEFT_CACHE_DIR: cache, WEFT_PROCESS_STARTER: starter },
     });
     if (result.code !== 0) throw new Error(`weft run ${file} exited ${result.code}: ${result.stderr.slice(-2000)}`);
     return result;
@@ -184,17 +188,19 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
   const sleeps = independentSleeps(400, 10);
   const sleepFiles = files(sleeps);
   const contest = async (hog: boolean): Promise<Contest> => {
-    const result: Contest = { weft: [], make: [], ratios: [] };
+    const result: Contest = { runs: { weft: [], forked: [], make: [] }, ratios: [] };
     const busy = hog ? startHog() : null;
     try {
       for (let run = 0; run < options.runs; run++) {
-        const pair: Partial<Record<'weft' | 'make', CpuTimed>> = {};
-        for (const tool of rotate(['weft', 'make'] as const, run)) {
-          pair[tool] = tool === 'weft' ? await runWeft(sleepFiles.workflow, join(cacheRoot, 'sleeps')) : await runMake(sleepFiles.mk, sleeps);
+        const round: Partial<Record<Tool, CpuTimed>> = {};
+        for (const tool of rotate(TOOLS, run)) {
+          round[tool] =
+            tool === 'make'
+              ? await runMake(sleepFiles.mk, sleeps)
+              : await runWeft(sleepFiles.workflow, join(cacheRoot, 'sleeps'), tool === 'weft' ? 'auto' : 'off');
         }
-        result.weft.push(pair.weft!);
-        result.make.push(pair.make!);
-        result.ratios.push(pair.weft!.ms / pair.make!.ms);
+        for (const tool of TOOLS) result.runs[tool].push(round[tool]!);
+        result.ratios.push(round.weft!.ms / round.make!.ms);
       }
     } finally {
       if (busy) await stopHog(busy);
@@ -210,26 +216,35 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
       ['one core kept busy by a CPU hog', hogged],
     ] as const
   ).map(([name, c]) => {
-    const weftMs = median(c.weft.map((r) => r.ms));
-    const makeMs = median(c.make.map((r) => r.ms));
-    const weftCpu = median(c.weft.map((r) => r.cpuMs)) / sleeps.steps.length;
-    const makeCpu = median(c.make.map((r) => r.cpuMs)) / sleeps.steps.length;
-    options.log(`  400 × sleep 0.01, ${name}: make ${Math.round(makeMs)} ms, weft ${Math.round(weftMs)} ms (CPU per step ${round(makeCpu)} / ${round(weftCpu)} ms)`);
-    return { name, weftMs, makeMs, ratio: weftMs / makeMs, paired: median(c.ratios), weftCpu, makeCpu };
+    const ms = (tool: Tool) => median(c.runs[tool].map((r) => r.ms));
+    const cpu = (tool: Tool) => median(c.runs[tool].map((r) => r.cpuMs)) / sleeps.steps.length;
+    const [weftMs, forkedMs, makeMs] = [ms('weft'), ms('forked'), ms('make')];
+    const [weftCpu, forkedCpu, makeCpu] = [cpu('weft'), cpu('forked'), cpu('make')];
+    options.log(
+      `  400 × sleep 0.01, ${name}: make ${Math.round(makeMs)} ms, weft ${Math.round(weftMs)} ms, forking itself ${Math.round(forkedMs)} ms ` +
+        `(CPU per step ${round(makeCpu)} / ${round(weftCpu)} / ${round(forkedCpu)} ms)`,
+    );
+    return { name, weftMs, forkedMs, makeMs, ratio: weftMs / makeMs, paired: median(c.ratios), weftCpu, forkedCpu, makeCpu };
   });
 
-  // Where weft's main thread spends its time per step: one run under the V8 profiler.
-  const profileDir = join(options.scratch, 'step-start-profile');
-  rmSync(profileDir, { recursive: true, force: true });
-  const profiled = await spawnWithCpu(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, cli, 'run', sleepFiles.workflow, '--json'], {
-    cwd: options.scratch,
-    env: { ...inherited, WEFT_CACHE_DIR: join(cacheRoot, 'sleeps') },
-  });
-  if (profiled.code !== 0) throw new Error(`weft run --cpu-prof exited ${profiled.code}: ${profiled.stderr.slice(-2000)}`);
-  const [profileFile] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
-  const split = splitProfile(JSON.parse(readFileSync(join(profileDir, profileFile!), 'utf8')));
+  // Where weft's main thread spends its time per step: one run of each mode under the V8 profiler.
+  const profile = async (starter: 'auto' | 'off') => {
+    const profileDir = join(options.scratch, `step-start-profile-${starter}`);
+    rmSync(profileDir, { recursive: true, force: true });
+    const profiled = await spawnWithCpu(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, cli, 'run', sleepFiles.workflow, '--json'], {
+      cwd: options.scratch,
+      env: { ...inherited, WEFT_CACHE_DIR: join(cacheRoot, 'sleeps'), WEFT_PROCESS_STARTER: starter },
+    });
+    if (profiled.code !== 0) throw new Error(`weft run --cpu-prof exited ${profiled.code}: ${profiled.stderr.slice(-2000)}`);
+    const [profileFile] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    return splitProfile(JSON.parse(readFileSync(join(profileDir, profileFile!), 'utf8')));
+  };
+  const split = await profile('auto');
+  const forkedSplit = await profile('off');
   const perStep = (ms: number) => round(ms / sleeps.steps.length);
-  options.log(`  main thread per step: spawn ${perStep(split.spawnMs)} ms, GC ${perStep(split.gcMs)} ms, the rest ${perStep(split.otherMs)} ms`);
+  for (const [name, s] of [['starter', split], ['forking itself', forkedSplit]] as const) {
+    options.log(`  main thread per step (${name}): spawn ${perStep(s.spawnMs)} ms, GC ${perStep(s.gcMs)} ms, the rest ${perStep(s.otherMs)} ms`);
+  }
 
   // 2. Scientific-workflow shapes: weft's first run (equal weights) records durations, its second uses them.
   const dags = scienceDags().filter((d) => !options.quick || d.steps.length < 150);
@@ -300,13 +315,28 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
       `weft's second run (the durations it remembered), median of ${rounds} round(s).`,
     tables: [
       {
-        headers: ['400 × sleep 0.01', 'make (ms)', 'weft (ms)', 'weft / make', 'median paired ratio', 'make CPU per step (ms)', 'weft CPU per step (ms)'],
-        rows: sleepRows.map((r) => [r.name, round(r.makeMs), round(r.weftMs), round(r.ratio), round(r.paired), round(r.makeCpu), round(r.weftCpu)]),
+        headers: [
+          '400 × sleep 0.01',
+          'make (ms)',
+          'weft (ms)',
+          'weft / make',
+          'median paired ratio',
+          'weft forking itself (ms)',
+          'make CPU per step (ms)',
+          'weft CPU per step (ms)',
+          'weft forking itself, CPU per step (ms)',
+        ],
+        rows: sleepRows.map((r) => [r.name, round(r.makeMs), round(r.weftMs), round(r.ratio), round(r.paired), round(r.forkedMs), round(r.makeCpu), round(r.weftCpu), round(r.forkedCpu)]),
       },
       {
-        caption: `Where weft's main thread spent its time in one run of the 400 steps (\`node --cpu-prof\`, ${Math.round(split.totalMs)} ms sampled), per step:`,
-        headers: ['spawn (fork of the Node process)', 'garbage collection', 'everything else (parse, schedule, events, files, report)', 'idle (waiting for steps)'],
-        rows: [[`${perStep(split.spawnMs)} ms`, `${perStep(split.gcMs)} ms`, `${perStep(split.otherMs)} ms`, `${perStep(split.idleMs)} ms`]],
+        caption:
+          `Where weft's main thread spent its time in one run of the 400 steps (\`node --cpu-prof\`), per step, with the process starter ` +
+          '(as weft runs) and forking itself for each step (`WEFT_PROCESS_STARTER=off`, how every step started before):',
+        headers: ['steps started by', 'sampled (ms)', 'spawn', 'garbage collection', 'everything else (start-up, parse, schedule, events, files, report)', 'idle (waiting for steps)'],
+        rows: [
+          ['the process starter', Math.round(split.totalMs), `${perStep(split.spawnMs)} ms`, `${perStep(split.gcMs)} ms`, `${perStep(split.otherMs)} ms`, `${perStep(split.idleMs)} ms`],
+          ['forking weft itself', Math.round(forkedSplit.totalMs), `${perStep(forkedSplit.spawnMs)} ms`, `${perStep(forkedSplit.gcMs)} ms`, `${perStep(forkedSplit.otherMs)} ms`, `${perStep(forkedSplit.idleMs)} ms`],
+        ],
       },
       {
         headers: ['workflow', 'steps', 'tight bound (ms)', 'make -j4 (ms)', 'weft first run (ms)', 'weft second run (ms)', 'second run / make'],
@@ -315,5 +345,19 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
     ],
     goals,
     checks,
+    notes: [
+      `**Where a step's time goes, now and before.** The steps' own processes cost both tools the same (make's ${round(q.makeCpu)} ms of CPU per step is ` +
+        `about all \`sleep\`'s start-up), so what weft adds per step is its CPU less make's: ${round(q.weftCpu - q.makeCpu)} ms now, ` +
+        `${round(q.forkedCpu - q.makeCpu)} ms when weft forks itself for every step (${round(q.forkedMs)} ms wall, ${round(q.forkedMs / q.makeMs)} × make). ` +
+        `Forking stood weft's event loop still for ${perStep(forkedSplit.spawnMs)} ms a step (Node forks its whole process, and waits for the ` +
+        `child's exec); now the process starter (Python's \`posix_spawn\`, a clone that shares memory, where \`python3\` is installed) ` +
+        `starts the step and the main thread spends ${perStep(split.spawnMs)} ms on it, plus a message each way. What is left on the main thread ` +
+        `is ${perStep(split.otherMs)} ms a step of everything else (Node's start-up and the workflow's reading spread over the 400 steps, ` +
+        `scheduling, events, the attempt's files, the report) and ${perStep(split.gcMs)} ms of garbage collection.`,
+      `**What stays between weft and make.** A step's start now takes two hops (weft → starter → step) where make forks its recipe ` +
+        `itself, and weft starts as a Node program (tens of ms before its first step; a second run of a file skips the YAML parse). ` +
+        `With 4 steps of 10 ms at a time these fixed costs are a large share of a step; on the scientific shapes, where critical-path ` +
+        `order wins time back, they are most of the difference that remains.`,
+    ],
   };
 }
