@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { isGone } from '../testing/processes';
 import { waitFor } from '../testing/wait-for';
 import {
+  launchDirect,
   NODE_STARTER,
   ProcessStarter,
   PYTHON_STARTER,
@@ -205,6 +206,24 @@ describe.each([
     starter.launch(sh("printf '\\000\\001\\377caf\\303\\251\\n'"), { ...events, output: (_s, chunk) => chunks.push(chunk) });
     await recorded.done;
     expect([...Buffer.concat(chunks)]).toEqual([0, 1, 255, ...Buffer.from('café\n')]);
+  });
+
+  it('passes a lone surrogate in a variable or an argument as U+FFFD, as a direct spawn does, and keeps going', async () => {
+    starter = new ProcessStarter([program]);
+    const run = async (launch: (spec: LaunchSpec, events: LaunchEvents) => void): Promise<Buffer> => {
+      const { events, recorded } = record();
+      const chunks: Buffer[] = [];
+      launch(
+        { ...sh('printf "%s|%s" "$ODD" "$1"', { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ODD: 'a\uD800b' } }), args: ['-c', 'printf "%s|%s" "$ODD" "$1"', 'sh', 'c\uDC00d'] },
+        { ...events, output: (_s, chunk) => chunks.push(chunk) },
+      );
+      await recorded.done;
+      expect(recorded.events).toEqual(['started', 'exited 0 null', 'closed']);
+      return Buffer.concat(chunks);
+    };
+    const fromStarter = await run((spec, events) => starter!.launch(spec, events));
+    expect(fromStarter).toEqual(Buffer.from('a\uFFFDb|c\uFFFDd'));
+    expect(fromStarter).toEqual(await run(launchDirect));
   });
 
   it('goes when stopped, and a later launch starts a new one', async () => {

@@ -140,10 +140,11 @@ def fail(id, code, message):
 
 
 def which(command, path):
-    if '/' in command:
+    """The program a name stands for on the step's PATH (bytes), as execvp finds it; None if none."""
+    if b'/' in command:
         return command
-    for folder in (path if path is not None else os.defpath).split(':'):
-        candidate = os.path.join(folder or '.', command)
+    for folder in (path if path is not None else os.defpath.encode()).split(b':'):
+        candidate = os.path.join(folder or b'.', command)
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -156,35 +157,50 @@ class Proc:
         self.deadline = None
 
 
+def utf8(text):
+    """UTF-8, a lone surrogate as U+FFFD (what Node makes of one)."""
+    return text.encode('utf-16-le', 'surrogatepass').decode('utf-16-le', 'replace').encode()
+
+
 def start(m):
-    id, env, args = m['id'], m['e'], m['a']
-    command = m['c']
+    id = m['id']
+    try:
+        launch(id, m)
+    except Exception as error:
+        # Whatever this launch ran into, the starter and the other steps go on.
+        fail(id, 'EINVAL', 'cannot start %s: %s' % (m.get('c'), error))
+
+
+def launch(id, m):
+    env, args, command = m['e'], m['a'], m['c']
     for text in [command, m['d'], *args, *env.keys(), *env.values()]:
         if '\0' in text:
             return fail(id, 'ERR_INVALID_ARG_VALUE', 'arguments and variables must not contain null bytes')
-    program = which(command, env.get('PATH'))
+    benv = {utf8(k): utf8(v) for k, v in env.items()}
+    bargs = [utf8(a) for a in args]
+    program = which(utf8(command), benv.get(b'PATH'))
     if program is None:
         return fail(id, 'ENOENT', 'spawn %s ENOENT' % command)
-    argv = [m.get('a0') or command, *args]
+    argv = [utf8(m.get('a0') or command), *bargs]
     try:
-        os.chdir(m['d'])
+        os.chdir(utf8(m['d']))
     except OSError as error:
         return fail(id, code_of(error), error.strerror)
     out_r, out_w = os.pipe2(os.O_CLOEXEC)
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     stdin = m.get('i')
-    actions = [(os.POSIX_SPAWN_OPEN, 0, stdin, os.O_RDONLY | os.O_NOFOLLOW, 0) if stdin is not None
+    actions = [(os.POSIX_SPAWN_OPEN, 0, utf8(stdin), os.O_RDONLY | os.O_NOFOLLOW, 0) if stdin is not None
                else (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
     options = dict(file_actions=actions, setsid=True, setsigdef=SIGNALS, setsigmask=[])
     try:
         try:
-            pid = os.posix_spawn(program, argv, env, **options)
+            pid = os.posix_spawn(program, argv, benv, **options)
         except OSError as error:
             if error.errno != errno.ENOEXEC:
                 raise
             # What execvp does with a script that has no #! line.
-            pid = os.posix_spawn('/bin/sh', ['/bin/sh', program, *args], env, **options)
+            pid = os.posix_spawn(b'/bin/sh', [b'/bin/sh', program, *bargs], benv, **options)
     except OSError as error:
         for fd in (out_r, out_w, err_r, err_w):
             os.close(fd)
