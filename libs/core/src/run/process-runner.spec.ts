@@ -9,7 +9,7 @@ import {
 } from '../step-type/step-type';
 import { MAX_INPUT_ENV_BYTES } from './process-env';
 import { runStepProcess, type ProcessCommand } from './process-runner';
-import { NODE_STARTER, ProcessStarter, PYTHON_STARTER, setProcessStarter } from './process-starter';
+import { NODE_STARTER, ProcessStarter, PYTHON_STARTERS, setProcessStarter } from './process-starter';
 import { isGone } from '../testing/processes';
 import { waitFor } from '../testing/wait-for';
 
@@ -64,7 +64,7 @@ function readPid(file: string): number {
 
 // Every promise of the contract holds whichever way the process starts.
 describe.each([
-  ['from the Python process starter', () => new ProcessStarter([PYTHON_STARTER])],
+  ['from the Python process starter', () => new ProcessStarter(PYTHON_STARTERS)],
   ['from the Node process starter', () => new ProcessStarter([NODE_STARTER])],
   ['by a direct spawn', () => null],
 ])('runStepProcess, started %s', (_how, makeStarter) => {

@@ -7,7 +7,7 @@ import {
   launchDirect,
   NODE_STARTER,
   ProcessStarter,
-  PYTHON_STARTER,
+  PYTHON_STARTERS,
   wantedStarters,
   type LaunchEvents,
   type LaunchSpec,
@@ -80,11 +80,11 @@ function parentOf(pid: number): number {
 const BROKEN: StarterProgram = { name: 'broken', command: process.execPath, args: ['-e', "process.stderr.write('no starter here'); process.exit(7)"] };
 
 describe.each([
-  ['Python', PYTHON_STARTER],
-  ['Node', NODE_STARTER],
-])('the %s process starter', (kind, program) => {
+  ['Python', PYTHON_STARTERS],
+  ['Node', [NODE_STARTER]],
+])('the %s process starter', (kind, programs) => {
   it('starts the program from its own process, in a group of its own, with stdin, env, cwd and argv0', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     writeFileSync(join(workdir, 'in.json'), '{"a":1}');
     const { events, recorded } = record();
     starter.launch(
@@ -110,7 +110,7 @@ describe.each([
   });
 
   it('reports a program that cannot start with its error code, and keeps going', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     const missing = record();
     starter.launch({ ...sh(''), command: 'weft-no-such-program', args: [] }, missing.events);
     await missing.recorded.done;
@@ -128,7 +128,7 @@ describe.each([
   });
 
   it('runs many launches at once, each with its own output', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     const launches = Array.from({ length: 12 }, (_, i) => {
       const { events, recorded } = record();
       starter!.launch(sh(`sleep 0.0$((${i} % 3)); echo step-${i}`), events);
@@ -142,7 +142,7 @@ describe.each([
   });
 
   it('reports the steps it was running as lost when it dies, kills their groups, and a new one takes later launches', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     const running = record();
     starter.launch(sh('echo started; sleep 30 & wait'), running.events);
     await waitFor('the step to start', () => running.recorded.output.length > 0);
@@ -163,7 +163,7 @@ describe.each([
   });
 
   it('is the one that runs, in a process group of its own, and gives its children default signal handling', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     const { events, recorded } = record();
     starter.launch(sh("grep -E '^Sig(Ign|Blk):' /proc/self/status"), events);
     await recorded.done;
@@ -181,7 +181,7 @@ describe.each([
   });
 
   it('runs a script with no #! line with /bin/sh, as execvp does', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     writeFileSync(join(workdir, 'plain'), 'echo "plain script $1"\n', { mode: 0o755 });
     const { events, recorded } = record();
     starter.launch({ ...sh(''), command: join(workdir, 'plain'), args: ['ran'] }, events);
@@ -191,7 +191,7 @@ describe.each([
   });
 
   it('looks the program up on the step PATH, not its own', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     writeFileSync(join(workdir, 'only-here'), '#!/bin/sh\necho found on the step PATH\n', { mode: 0o755 });
     const { events, recorded } = record();
     starter.launch({ ...sh(''), command: 'only-here', args: [], env: { PATH: `${workdir}:/usr/bin:/bin` } }, events);
@@ -200,7 +200,7 @@ describe.each([
   });
 
   it('passes output bytes through unchanged', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     const { events, recorded } = record();
     const chunks: Buffer[] = [];
     starter.launch(sh("printf '\\000\\001\\377caf\\303\\251\\n'"), { ...events, output: (_s, chunk) => chunks.push(chunk) });
@@ -209,7 +209,7 @@ describe.each([
   });
 
   it('passes a lone surrogate in a variable or an argument as U+FFFD, as a direct spawn does, and keeps going', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     const run = async (launch: (spec: LaunchSpec, events: LaunchEvents) => void): Promise<Buffer> => {
       const { events, recorded } = record();
       const chunks: Buffer[] = [];
@@ -227,7 +227,7 @@ describe.each([
   });
 
   it('goes when stopped, and a later launch starts a new one', async () => {
-    starter = new ProcessStarter([program]);
+    starter = new ProcessStarter(programs);
     starter.warmUp();
     const first = starter.pid!;
     await starter.stop();
@@ -243,7 +243,12 @@ describe.each([
 
 describe('ProcessStarter fallbacks', () => {
   it('tries the next program when one cannot start or dies before it is ready', async () => {
-    starter = new ProcessStarter([{ name: 'missing', command: 'weft-no-such-python', args: [] }, BROKEN, NODE_STARTER]);
+    starter = new ProcessStarter([
+      { name: 'missing', command: '/nonexistent/python3', args: [] },
+      { name: 'missing', command: 'weft-no-such-python', args: [] },
+      BROKEN,
+      NODE_STARTER,
+    ]);
     const { events, recorded } = record();
     starter.launch(sh('echo $PPID'), events);
     await recorded.done;
@@ -268,9 +273,10 @@ describe('ProcessStarter fallbacks', () => {
   });
 
   it('follows WEFT_PROCESS_STARTER: auto (Python, then Node), python, node, off', () => {
-    expect(wantedStarters({}).map((p) => p.name)).toEqual(['python', 'node']);
-    expect(wantedStarters({ WEFT_PROCESS_STARTER: 'auto' }).map((p) => p.name)).toEqual(['python', 'node']);
-    expect(wantedStarters({ WEFT_PROCESS_STARTER: 'python' }).map((p) => p.name)).toEqual(['python']);
+    const commands = (env: NodeJS.ProcessEnv) => wantedStarters(env).map((p) => p.command);
+    expect(commands({})).toEqual(['/usr/bin/python3', '/usr/local/bin/python3', 'python3', process.execPath]);
+    expect(commands({ WEFT_PROCESS_STARTER: 'auto' })).toEqual(commands({}));
+    expect(commands({ WEFT_PROCESS_STARTER: 'python' })).toEqual(['/usr/bin/python3', '/usr/local/bin/python3', 'python3']);
     expect(wantedStarters({ WEFT_PROCESS_STARTER: 'node' }).map((p) => p.name)).toEqual(['node']);
     expect(wantedStarters({ WEFT_PROCESS_STARTER: 'off' })).toEqual([]);
   });
