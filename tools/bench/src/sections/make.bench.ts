@@ -144,8 +144,8 @@ export async function makeBench(options: BenchOptions): Promise<SectionResult> {
       `Fixed cost: weft takes ${round(fixed.weftMs)} ms to run a one-step \`sleep 0\` workflow, make ${round(fixed.makeMs)} ms; ` +
         `Node itself takes ${round(median(nodeStart))} ms to start and exit (\`node -e 0\`), the floor for any tool written for Node. ` +
         'Each step costs weft a few ms more than make besides: both exec a simple command such as `sleep 0.2` directly (a `shell` step ' +
-        'uses `sh -c` only for text with shell syntax, docs/step-types.md), but a fork of a Node process costs more than a fork of make ' +
-        '(section 11 measures it). ' +
+        'uses `sh -c` only for text with shell syntax, docs/step-types.md), but weft hands each one to its process starter and hears ' +
+        'back from it (two hops where make forks the recipe itself), and its events, files and report cost a little more (section 11 measures it). ' +
         "Where make's order already meets the bound (chain, diamonds, fan-out, seed demo) no order can win, so these costs are the whole " +
         "difference and weft / make ≤ 1.0 is out of reach for a Node program; where make's order loses time, critical-path ordering wins it back.",
     ],

@@ -353,7 +353,10 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
         `child's exec); now the process starter (Python's \`posix_spawn\`, a clone that shares memory, where \`python3\` is installed) ` +
         `starts the step and the main thread spends ${perStep(split.spawnMs)} ms on it, plus a message each way. What is left on the main thread ` +
         `is ${perStep(split.otherMs)} ms a step of everything else (Node's start-up and the workflow's reading spread over the 400 steps, ` +
-        `scheduling, events, the attempt's files, the report) and ${perStep(split.gcMs)} ms of garbage collection.`,
+        `scheduling, events, the attempt's files, the report) and ${perStep(split.gcMs)} ms of garbage collection. ` +
+        `With steps of 10 ms the wall time is ${round(q.forkedMs / q.weftMs)} × weft's when it forks itself, and ${round(h.forkedMs / h.weftMs)} × ` +
+        `beside the CPU hog: the extra hop costs about what the fork saved in latency; the starter's gains are CPU, a busy machine, ` +
+        `and an event loop that stays free (a server's heap is larger than the CLI's: see the server's load figures below).`,
       `**What stays between weft and make.** A step's start now takes two hops (weft → starter → step) where make forks its recipe ` +
         `itself, and weft starts as a Node program (tens of ms before its first step; a second run of a file skips the YAML parse). ` +
         `With 4 steps of 10 ms at a time these fixed costs are a large share of a step; on the scientific shapes, where critical-path ` +
