@@ -325,15 +325,34 @@ export class RunWriter {
   }
 }
 
-/** Holds the run's row in the caller's transaction if `owner` owns the run; else throws {@link RunNotOwnedError}. */
+/**
+ * Holds the run's row in the caller's transaction if `owner` owns the run; else throws
+ * {@link RunNotOwnedError}. It runs before every event a server logs: one fixed statement per data
+ * source (a query builder cost more than the write).
+ */
 async function holdOwnership(manager: EntityManager, runId: string, owner: string): Promise<void> {
-  const result = await manager
-    .createQueryBuilder()
-    .update(RunEntity)
-    .set({ owner })
-    .where('id = :runId AND owner = :owner', { runId, owner })
-    .execute();
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('holdOwnership runs inside a transaction');
+  const result = await runner.query(holdOwnershipSql(manager), [owner, runId, owner], true);
   if (result.affected !== 1) throw new RunNotOwnedError(runId, owner);
+}
+
+const holdStatements = new WeakMap<object, string>();
+
+/** `UPDATE runs SET owner = owner WHERE id = ? AND owner = ?` in this data source's dialect and names. */
+function holdOwnershipSql(manager: EntityManager): string {
+  const source = manager.connection;
+  let sql = holdStatements.get(source);
+  if (sql) return sql;
+  const meta = source.getMetadata(RunEntity);
+  const name = (text: string) => source.driver.escape(text);
+  const column = (property: keyof RunEntity) => name(meta.findColumnWithPropertyName(property)!.databaseName);
+  const at = source.driver.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
+  sql =
+    `UPDATE ${meta.tablePath.split('.').map(name).join('.')} SET ${column('owner')} = ${at(1)} ` +
+    `WHERE ${column('id')} = ${at(2)} AND ${column('owner')} = ${at(3)}`;
+  holdStatements.set(source, sql);
+  return sql;
 }
 
 /** A write for a run that another server owns now (it took the run over). */
