@@ -9,6 +9,7 @@ import type {
   StepStartedEvent,
 } from '@weft/core';
 import { RunEventEntity } from './entities/run-event.entity';
+import { fixedStatement } from './fixed-sql';
 
 /** An event as the log stores it and SSE sends it: every run event but `step.log`, `step.finished` without its `log`. */
 export type LoggedRunEvent =
@@ -39,51 +40,34 @@ export function loggedEvent(event: ExecutionEvent): LoggedRunEvent | null {
 /**
  * Appends `event` to its run's log with the run's next number, and returns that number. Runs inside
  * the caller's write: the primary key (run, seq) refuses a number taken by a concurrent writer.
- * One statement, written once per data source: the query builder took most of a server's main-thread
- * time per event under load.
+ * One fixed statement (a query builder took most of a server's main-thread time per event).
  */
 export async function appendRunEvent(manager: EntityManager, event: LoggedRunEvent): Promise<number> {
-  const rows = (await manager.query(eventLogSql(manager).append, [event.runId, event.type, event.timestamp, JSON.stringify(event), event.runId])) as {
-    seq: number | string;
-  }[];
+  const parameters = [event.runId, event.type, event.timestamp, JSON.stringify(event), event.runId];
+  const rows = (await manager.query(APPEND(manager), parameters)) as { seq: number | string }[];
   return Number(rows[0]!.seq);
 }
 
 /** The number of the run's last logged event; 0 when it has none. */
 export async function lastRunEventSeq(manager: EntityManager, runId: string): Promise<number> {
-  const rows = (await manager.query(eventLogSql(manager).last, [runId])) as { last: number | string | null }[];
+  const rows = (await manager.query(LAST(manager), [runId])) as { last: number | string | null }[];
   return Number(rows[0]?.last ?? 0);
 }
 
-interface EventLogSql {
-  readonly append: string;
-  readonly last: string;
-}
+const APPEND = fixedStatement(({ table, column, name, at }) => {
+  const [events, runId, seq] = [table(RunEventEntity), column(RunEventEntity, 'runId'), column(RunEventEntity, 'seq')];
+  const [type, timestamp, data] = (['type', 'timestamp', 'data'] as const).map((p) => column(RunEventEntity, p));
+  return (
+    `INSERT INTO ${events} (${runId}, ${seq}, ${type}, ${timestamp}, ${data}) ` +
+    `SELECT ${at(1)}, COALESCE(MAX(${seq}), 0) + 1, ${at(2)}, ${at(3)}, ${at(4)} FROM ${events} WHERE ${runId} = ${at(5)} ` +
+    `RETURNING ${seq} AS ${name('seq')}`
+  );
+});
 
-const statements = new WeakMap<object, EventLogSql>();
-
-/** The event log's two hot statements in this data source's dialect (SQLite `?`, PostgreSQL `$n`) and names. */
-function eventLogSql(manager: EntityManager): EventLogSql {
-  const source = manager.connection;
-  let sql = statements.get(source);
-  if (sql) return sql;
-  const meta = source.getMetadata(RunEventEntity);
-  const name = (text: string) => source.driver.escape(text);
-  const table = meta.tablePath.split('.').map(name).join('.');
-  const column = (property: keyof RunEventEntity) => name(meta.findColumnWithPropertyName(property)!.databaseName);
-  const postgres = source.driver.options.type === 'postgres';
-  const at = (n: number) => (postgres ? `$${n}` : '?');
-  const [runId, seq] = [column('runId'), column('seq')];
-  sql = {
-    append:
-      `INSERT INTO ${table} (${runId}, ${seq}, ${column('type')}, ${column('timestamp')}, ${column('data')}) ` +
-      `SELECT ${at(1)}, COALESCE(MAX(${seq}), 0) + 1, ${at(2)}, ${at(3)}, ${at(4)} FROM ${table} WHERE ${runId} = ${at(5)} ` +
-      `RETURNING ${seq} AS ${name('seq')}`,
-    last: `SELECT MAX(${seq}) AS ${name('last')} FROM ${table} WHERE ${runId} = ${at(1)}`,
-  };
-  statements.set(source, sql);
-  return sql;
-}
+const LAST = fixedStatement(
+  ({ table, column, name, at }) =>
+    `SELECT MAX(${column(RunEventEntity, 'seq')}) AS ${name('last')} FROM ${table(RunEventEntity)} WHERE ${column(RunEventEntity, 'runId')} = ${at(1)}`,
+);
 
 /** The run's logged events numbered above `after`, in order; only those of `types` when given. */
 export async function readRunEvents(

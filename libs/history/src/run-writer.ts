@@ -16,6 +16,7 @@ import type { StartRunInput } from './history.types';
 import type { RunFigures } from './run-figures';
 import type { RunReader } from './run-reader';
 import { appendRunEvent, lastRunEventSeq, loggedEvent, type RunEventRecord } from './run-event-log';
+import { changedRows, fixedStatement } from './fixed-sql';
 import { readStepRows, stepColumns, UNFINISHED } from './step-row';
 import { stripNul, tailOf } from './stored-text';
 import { isUniqueViolation, RetryInFlightError } from './unique-violation';
@@ -133,12 +134,13 @@ export class RunWriter {
     if (event.type === 'attempt.finished') return this.#record(event);
     const where = { runId: event.runId, stepId: event.stepId, attempt: event.attempt };
     return this.#record(event, (manager) => {
-      const update = manager.createQueryBuilder().update(StepRunEntity);
       // On this machine (no worker) the row changes only when the count goes up: most starts write nothing.
       if (event.worker === null || event.worker === undefined) {
-        return update.set({ attempts: event.attempt }).where('run_id = :runId AND step_id = :stepId AND attempts < :attempt', where).execute();
+        return changedRows(manager, COUNT_ATTEMPT(manager), [event.attempt, event.runId, event.stepId, event.attempt]);
       }
-      return update
+      return manager
+        .createQueryBuilder()
+        .update(StepRunEntity)
         .set({ attempts: () => 'CASE WHEN attempts < :attempt THEN :attempt ELSE attempts END', worker: event.worker })
         .where('run_id = :runId AND step_id = :stepId', where)
         .execute();
@@ -327,33 +329,25 @@ export class RunWriter {
 
 /**
  * Holds the run's row in the caller's transaction if `owner` owns the run; else throws
- * {@link RunNotOwnedError}. It runs before every event a server logs: one fixed statement per data
- * source (a query builder cost more than the write).
+ * {@link RunNotOwnedError}. It runs before every event a server logs: one fixed statement.
  */
 async function holdOwnership(manager: EntityManager, runId: string, owner: string): Promise<void> {
-  const runner = manager.queryRunner;
-  if (!runner) throw new Error('holdOwnership runs inside a transaction');
-  const result = await runner.query(holdOwnershipSql(manager), [owner, runId, owner], true);
-  if (result.affected !== 1) throw new RunNotOwnedError(runId, owner);
+  if ((await changedRows(manager, HOLD_OWNERSHIP(manager), [owner, runId, owner])) !== 1) throw new RunNotOwnedError(runId, owner);
 }
 
-const holdStatements = new WeakMap<object, string>();
+const HOLD_OWNERSHIP = fixedStatement(({ table, column, at }) => {
+  const owner = column(RunEntity, 'owner');
+  return `UPDATE ${table(RunEntity)} SET ${owner} = ${at(1)} WHERE ${column(RunEntity, 'id')} = ${at(2)} AND ${owner} = ${at(3)}`;
+});
 
-/** `UPDATE runs SET owner = owner WHERE id = ? AND owner = ?` in this data source's dialect and names. */
-function holdOwnershipSql(manager: EntityManager): string {
-  const source = manager.connection;
-  let sql = holdStatements.get(source);
-  if (sql) return sql;
-  const meta = source.getMetadata(RunEntity);
-  const name = (text: string) => source.driver.escape(text);
-  const column = (property: keyof RunEntity) => name(meta.findColumnWithPropertyName(property)!.databaseName);
-  const at = source.driver.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
-  sql =
-    `UPDATE ${meta.tablePath.split('.').map(name).join('.')} SET ${column('owner')} = ${at(1)} ` +
-    `WHERE ${column('id')} = ${at(2)} AND ${column('owner')} = ${at(3)}`;
-  holdStatements.set(source, sql);
-  return sql;
-}
+/** A step's count of started attempts goes up to `attempt` (never down): `attempt.started` on this machine. */
+const COUNT_ATTEMPT = fixedStatement(({ table, column, at }) => {
+  const attempts = column(StepRunEntity, 'attempts');
+  return (
+    `UPDATE ${table(StepRunEntity)} SET ${attempts} = ${at(1)} ` +
+    `WHERE ${column(StepRunEntity, 'runId')} = ${at(2)} AND ${column(StepRunEntity, 'stepId')} = ${at(3)} AND ${attempts} < ${at(4)}`
+  );
+});
 
 /** A write for a run that another server owns now (it took the run over). */
 export class RunNotOwnedError extends Error {

@@ -1,0 +1,45 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/** What a fixed statement is written with: this data source's quoting, names and placeholders. */
+export interface SqlNames {
+  /** The entity's table, quoted (with its schema where it has one). */
+  table(entity: EntityTarget<ObjectLiteral>): string;
+  /** The column of an entity's property, quoted. */
+  column<E extends ObjectLiteral>(entity: EntityTarget<E>, property: keyof E & string): string;
+  /** A quoted name (an alias). */
+  name(text: string): string;
+  /** The n-th parameter (1-based): `?` in SQLite, `$n` in PostgreSQL. */
+  at(n: number): string;
+}
+
+/**
+ * A statement for the history's hot writes, written once per data source from the entities'
+ * metadata: TypeORM's query builders cost more main-thread time than the writes themselves.
+ * Parameters are positional; in SQLite every `at(n)` is a `?`, so pass them in the order they appear.
+ */
+export function fixedStatement(write: (sql: SqlNames) => string): (manager: EntityManager) => string {
+  const written = new WeakMap<object, string>();
+  return (manager) => {
+    const source = manager.connection;
+    let text = written.get(source);
+    if (text === undefined) {
+      const name = (part: string) => source.driver.escape(part);
+      const postgres = source.driver.options.type === 'postgres';
+      text = write({
+        table: (entity) => source.getMetadata(entity).tablePath.split('.').map(name).join('.'),
+        column: (entity, property) => name(source.getMetadata(entity).findColumnWithPropertyName(property)!.databaseName),
+        name,
+        at: (n) => (postgres ? `$${n}` : '?'),
+      });
+      written.set(source, text);
+    }
+    return text;
+  };
+}
+
+/** Runs a fixed statement in the caller's transaction and returns how many rows it changed. */
+export async function changedRows(manager: EntityManager, sql: string, parameters: readonly unknown[]): Promise<number> {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('a fixed statement runs inside the caller’s transaction');
+  return (await runner.query(sql, [...parameters], true)).affected ?? 0;
+}
