@@ -43,3 +43,44 @@ export async function changedRows(manager: EntityManager, sql: string, parameter
   if (!runner) throw new Error('a fixed statement runs inside the caller’s transaction');
   return (await runner.query(sql, [...parameters], true)).affected ?? 0;
 }
+
+const updates = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Sets `values` (the entity's properties, as it holds them; undefined ones are left out, as
+ * TypeORM's `update` does) on the rows of `entity` that match `where`, in the caller's transaction,
+ * and returns how many rows changed. Values go through the driver as TypeORM's own update sends
+ * them (JSON columns as text, booleans as SQLite integers). The statement is written once per data
+ * source and set of properties.
+ */
+export async function updateRows<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<E>,
+  where: Partial<E>,
+  values: Partial<E>,
+): Promise<number> {
+  const source = manager.connection;
+  const meta = source.getMetadata(entity);
+  const setKeys = Object.keys(values).filter((key) => values[key] !== undefined);
+  const whereKeys = Object.keys(where);
+  const columnOf = (property: string) => {
+    const column = meta.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${meta.name} has no column for ${property}`);
+    return column;
+  };
+  let written = updates.get(source);
+  if (!written) updates.set(source, (written = new Map()));
+  const key = `${meta.name}\0${setKeys.join(',')}\0${whereKeys.join(',')}`;
+  let sql = written.get(key);
+  if (sql === undefined) {
+    const name = (part: string) => source.driver.escape(part);
+    const at = source.driver.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
+    const set = setKeys.map((property, i) => `${name(columnOf(property).databaseName)} = ${at(i + 1)}`);
+    const match = whereKeys.map((property, i) => `${name(columnOf(property).databaseName)} = ${at(setKeys.length + i + 1)}`);
+    sql = `UPDATE ${meta.tablePath.split('.').map(name).join('.')} SET ${set.join(', ')} WHERE ${match.join(' AND ')}`;
+    written.set(key, sql);
+  }
+  const prepare = (property: string, value: unknown) => source.driver.preparePersistentValue(value, columnOf(property));
+  const parameters = [...setKeys.map((property) => prepare(property, values[property])), ...whereKeys.map((property) => prepare(property, where[property]))];
+  return changedRows(manager, sql, parameters);
+}

@@ -179,6 +179,33 @@ describe.each(TEST_DATABASE_KINDS)('the run event log on %s', (kind) => {
     expect((await store.getReport('run-r'))!.steps.a.attempts).toBe(2);
   });
 
+  it("writes every kind of column of a step's row as it reads it back: text, numbers, nulls, JSON, booleans, and a step the run did not list", async () => {
+    await store.startRun({ runId: 'run-c', workflow: 'log', maxParallel: 2, steps: [{ id: 'a', type: 'shell' }] });
+    await store.recordStepStarted({ type: 'step.started', runId: 'run-c', stepId: 'a', lane: 1, running: 2, timestamp: at(10) });
+    expect((await store.getReport('run-c'))!.steps.a).toMatchObject({ status: 'running', startedAt: at(10), lane: 1 });
+    const finished = stepResult({
+      status: 'failed',
+      exitCode: null,
+      signal: 'SIGKILL',
+      reason: 'signal',
+      message: 'killed by signal SIGKILL — "quoted" ünïcödé',
+      outputs: { nested: { list: [1, 'two', null, true] }, 'odd key': 'é' },
+      items: [
+        { index: 0, status: 'succeeded', startedAt: at(10), finishedAt: at(12), durationMs: 2, exitCode: 0, signal: null, attempts: 1, outputs: { i: 0 }, reason: null },
+        { index: 1, status: 'failed', startedAt: at(11), finishedAt: null, durationMs: null, exitCode: null, signal: 'SIGKILL', attempts: 3, outputs: null, reason: 'signal', worker: 'w-7' },
+      ],
+      reused: true,
+      worker: 'w-7',
+      lane: 1,
+      attempts: 3,
+    });
+    await store.recordStepFinished({ type: 'step.finished', runId: 'run-c', stepId: 'a', running: 0, timestamp: at(20), result: finished, log: 'out\n', hash: 'h-a' });
+    expect((await store.getReport('run-c'))!.steps.a).toEqual(expect.objectContaining({ ...finished }));
+    // A step the run did not list gets a row of its own.
+    await store.recordStepFinished({ type: 'step.finished', runId: 'run-c', stepId: 'extra', running: 0, timestamp: at(30), result: stepResult(), log: '', hash: 'h-x' });
+    expect((await store.getReport('run-c'))!.steps.extra).toMatchObject({ status: 'succeeded', outputs: { n: 1 }, reused: false });
+  });
+
   it("projects the worker of the last attempt on the step's row, and step.finished's worker over it", async () => {
     await store.startRun({ runId: 'run-w', workflow: 'log', maxParallel: 1, steps: [{ id: 'a', type: 'shell' }] });
     const started = (attempt: number, worker: string | null): AttemptStartedEvent => ({

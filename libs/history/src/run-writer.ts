@@ -16,7 +16,7 @@ import type { StartRunInput } from './history.types';
 import type { RunFigures } from './run-figures';
 import type { RunReader } from './run-reader';
 import { appendRunEvent, lastRunEventSeq, loggedEvent, type RunEventRecord } from './run-event-log';
-import { changedRows, fixedStatement } from './fixed-sql';
+import { changedRows, fixedStatement, updateRows } from './fixed-sql';
 import { readStepRows, stepColumns, UNFINISHED } from './step-row';
 import { stripNul, tailOf } from './stored-text';
 import { isUniqueViolation, RetryInFlightError } from './unique-violation';
@@ -424,9 +424,8 @@ async function upsertStep(
   stepId: StepId,
   columns: Partial<StepRunEntity>,
 ): Promise<void> {
-  const repo = manager.getRepository(StepRunEntity);
-  const result = await repo.update({ runId, stepId }, columns);
-  if (!result.affected) {
+  if (!(await updateRows(manager, StepRunEntity, { runId, stepId }, columns))) {
+    const repo = manager.getRepository(StepRunEntity);
     const position = await repo.countBy({ runId });
     await repo.insert({
       runId,
