@@ -1,9 +1,11 @@
 import {
   closeSync,
+  constants,
   existsSync,
   linkSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   readdirSync,
   readlinkSync,
@@ -32,11 +34,16 @@ afterEach(() => {
   rmSync(parent, { recursive: true, force: true });
 });
 
-/** What a step would read on stdin: from the descriptor's own offset to the end. */
+/** What a step would read on stdin: the inputs file as the launch opens it, from offset 0 to the end. */
 function readStdin(files: AttemptFiles): string {
+  const fd = openSync(files.inputsPath, constants.O_RDONLY | constants.O_NOFOLLOW);
   const chunks: Buffer[] = [];
   const buffer = Buffer.alloc(64 * 1024);
-  for (let n = readSync(files.stdinFd, buffer); n > 0; n = readSync(files.stdinFd, buffer)) chunks.push(Buffer.from(buffer.subarray(0, n)));
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) chunks.push(Buffer.from(buffer.subarray(0, n)));
+  } finally {
+    closeSync(fd);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -45,7 +52,6 @@ function attempt(inputsJson: string): Promise<AttemptFiles> {
 }
 
 function finish(files: AttemptFiles): void {
-  closeSync(files.stdinFd);
   area.release(files);
 }
 
@@ -99,7 +105,6 @@ describe('AttemptFileArea', () => {
     const files = await attempt('{}');
     const victim = join(victimFolder(files), 'victim.txt');
     writeFileSync(victim, 'precious');
-    closeSync(files.stdinFd);
     unlinkSync(files.inputsPath);
     replace(victim, files.inputsPath);
     area.release(files);

@@ -26,17 +26,11 @@ import { sendSignal } from './send-signal';
 export interface AttemptFiles {
   readonly inputsPath: string;
   readonly outputsPath: string;
-  /**
-   * The inputs file open for reading at offset 0: the step's stdin. The caller closes it once the
-   * process has started (the child holds its own copy).
-   */
-  readonly stdinFd: number;
 }
 
 /**
- * Inputs up to this size are written with blocking calls: cheaper than thread-pool round trips,
- * and `spawn`, which comes right after, blocks the event loop for longer anyway. Larger inputs are
- * written asynchronously.
+ * Inputs up to this size are written with blocking calls: cheaper than thread-pool round trips.
+ * Larger inputs are written asynchronously.
  */
 const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
@@ -65,8 +59,8 @@ const closeAsync = promisify(close);
  * so inputs files are reused: a released attempt's inputs file is rewritten
  * for a later attempt (opened with `O_NOFOLLOW`, and used only while it is still a plain file with
  * one link, so nothing a step did to its copy can redirect the write). An attempt's outputs path is
- * always new. Inputs are written with positional writes, so the descriptor stays at offset 0 and
- * serves as the step's stdin: no pipe to make and feed.
+ * always new. The launch opens the inputs file again (links not followed) as the step's stdin: no
+ * pipe to make and feed.
  *
  * The folder is removed when the process exits. A process that dies without exiting (SIGKILL, or a
  * signal with no handler) leaves it behind, so making a folder also sweeps away, in the background,
@@ -124,27 +118,25 @@ export class AttemptFileArea {
       const fd = await openAsync(inputsPath, CREATE_FLAGS, 0o600);
       try {
         for (let done = 0; done < bytes.length; ) done += (await writeAsync(fd, bytes, done, bytes.length - done, done)).bytesWritten;
-      } catch (error) {
-        await closeAsync(fd).catch(ignore);
-        throw error;
+      } finally {
+        await closeAsync(fd);
       }
-      return { inputsPath, outputsPath, stdinFd: fd };
+      return { inputsPath, outputsPath };
     }
     const reused = this.rewriteSpare(bytes);
-    if (reused) return { ...reused, outputsPath };
+    if (reused) return { inputsPath: reused, outputsPath };
     const inputsPath = join(folder, `${n}.inputs.json`);
     const fd = openSync(inputsPath, CREATE_FLAGS, 0o600);
     try {
       writeAt0(fd, bytes);
-    } catch (error) {
+    } finally {
       closeSync(fd);
-      throw error;
     }
-    return { inputsPath, outputsPath, stdinFd: fd };
+    return { inputsPath, outputsPath };
   }
 
-  /** Writes `bytes` over a spare inputs file; null when none is usable. */
-  private rewriteSpare(bytes: Buffer): { inputsPath: string; stdinFd: number } | null {
+  /** Writes `bytes` over a spare inputs file and returns its path; null when none is usable. */
+  private rewriteSpare(bytes: Buffer): string | null {
     for (let path = this.spare.pop(); path !== undefined; path = this.spare.pop()) {
       let fd: number | undefined;
       try {
@@ -153,7 +145,8 @@ export class AttemptFileArea {
         if (stats.isFile() && stats.nlink === 1) {
           writeAt0(fd, bytes);
           if (stats.size > bytes.length) ftruncateSync(fd, bytes.length);
-          return { inputsPath: path, stdinFd: fd };
+          closeSync(fd);
+          return path;
         }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(this.folder!)) throw error;
@@ -219,7 +212,7 @@ export function sweepAbandonedFolders(parent: string, done: () => void = ignore)
   });
 }
 
-/** Positional writes: the descriptor's own offset stays at 0, where the step starts reading stdin. */
+/** Writes the whole of `bytes` from offset 0. */
 function writeAt0(fd: number, bytes: Buffer): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, done);
 }

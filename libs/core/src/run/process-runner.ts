@@ -1,4 +1,4 @@
-import { closeSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { StepOutcome, StepRunContext } from '../step-type/step-type';
 import { attemptFiles, type AttemptFiles } from './attempt-files';
@@ -62,8 +62,6 @@ export async function runStepProcess(
   try {
     const inputsJson = JSON.stringify(context.inputs ?? {});
     files = await attemptFiles.create(inputsJson);
-    // The launch opens the file again as the step's stdin, in whichever process starts it.
-    closeSync(files.stdinFd);
     const { inputsPath, outputsPath } = files;
     if (context.signal.aborted) return cancelledBeforeStart(log);
 
