@@ -1,4 +1,4 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /** What a fixed statement is written with: this data source's quoting, names and placeholders. */
 export interface SqlNames {
@@ -23,17 +23,22 @@ export function fixedStatement(write: (sql: SqlNames) => string): (manager: Enti
     const source = manager.connection;
     let text = written.get(source);
     if (text === undefined) {
-      const name = (part: string) => source.driver.escape(part);
-      const postgres = source.driver.options.type === 'postgres';
-      text = write({
-        table: (entity) => source.getMetadata(entity).tablePath.split('.').map(name).join('.'),
-        column: (entity, property) => name(source.getMetadata(entity).findColumnWithPropertyName(property)!.databaseName),
-        name,
-        at: (n) => (postgres ? `$${n}` : '?'),
-      });
+      text = write(sqlNames(source));
       written.set(source, text);
     }
     return text;
+  };
+}
+
+/** This data source's quoting, names and placeholders. */
+function sqlNames(source: DataSource): SqlNames {
+  const name = (part: string) => source.driver.escape(part);
+  const postgres = source.driver.options.type === 'postgres';
+  return {
+    table: (entity) => source.getMetadata(entity).tablePath.split('.').map(name).join('.'),
+    column: (entity, property) => name(source.getMetadata(entity).findColumnWithPropertyName(property)!.databaseName),
+    name,
+    at: (n) => (postgres ? `$${n}` : '?'),
   };
 }
 
@@ -68,19 +73,18 @@ export async function updateRows<E extends ObjectLiteral>(
     if (!column) throw new Error(`${meta.name} has no column for ${property}`);
     return column;
   };
+  const prepare = (property: string, value: unknown) => source.driver.preparePersistentValue(value, columnOf(property));
+  const parameters = [...setKeys.map((property) => prepare(property, values[property])), ...whereKeys.map((property) => prepare(property, where[property]))];
   let written = updates.get(source);
   if (!written) updates.set(source, (written = new Map()));
   const key = `${meta.name}\0${setKeys.join(',')}\0${whereKeys.join(',')}`;
   let sql = written.get(key);
   if (sql === undefined) {
-    const name = (part: string) => source.driver.escape(part);
-    const at = source.driver.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
-    const set = setKeys.map((property, i) => `${name(columnOf(property).databaseName)} = ${at(i + 1)}`);
-    const match = whereKeys.map((property, i) => `${name(columnOf(property).databaseName)} = ${at(setKeys.length + i + 1)}`);
-    sql = `UPDATE ${meta.tablePath.split('.').map(name).join('.')} SET ${set.join(', ')} WHERE ${match.join(' AND ')}`;
+    const { table, column, at } = sqlNames(source);
+    const set = setKeys.map((property, i) => `${column(entity, property)} = ${at(i + 1)}`);
+    const match = whereKeys.map((property, i) => `${column(entity, property)} = ${at(setKeys.length + i + 1)}`);
+    sql = `UPDATE ${table(entity)} SET ${set.join(', ')} WHERE ${match.join(' AND ')}`;
     written.set(key, sql);
   }
-  const prepare = (property: string, value: unknown) => source.driver.preparePersistentValue(value, columnOf(property));
-  const parameters = [...setKeys.map((property) => prepare(property, values[property])), ...whereKeys.map((property) => prepare(property, where[property]))];
   return changedRows(manager, sql, parameters);
 }
