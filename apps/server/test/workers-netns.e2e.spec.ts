@@ -119,6 +119,10 @@ steps:
     await pollReport(server.port, runId, (r) => r.steps.other.status === 'succeeded', 20_000);
 
     const cut = HOSTS.find((h) => h.id === both.steps.hold.worker)!;
+    // "running" means the worker took the attempt; its process may start a moment later (from the
+    // worker's process starter): cut the host once that process has recorded its pid.
+    const pids = join(dir.path, 'pids.txt');
+    await waitFor('the hold step to record its pid', () => existsSync(pids) && readFileSync(pids, 'utf8').trim() !== '', 20_000);
     const t0 = Date.now();
     ip('link', 'set', cut.outer, 'down');
     killRecordedGroups(join(dir.path, 'pids.txt')); // that host's step would die with it
