@@ -281,3 +281,57 @@ describe('one owner per run: a lone server on SQLite, killed mid-run and restart
     }
   }, 60_000);
 });
+
+describe('one owner per run: runs started while their server beats', () => {
+  let db: TestDatabase;
+  let h: ReturnType<typeof harness>;
+
+  beforeAll(async () => {
+    buildServer();
+    db = await postgresTestDatabase();
+    h = harness('weft-owners-beats-');
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.cleanup();
+    await db?.dispose();
+  });
+
+  // A run recorded after a beat read the server's runs, and active before the beat's answer was
+  // looked at, was once let go of as if taken over: nobody ran it any more. Short leases beat every
+  // 200 ms, so many runs start while a beat is in flight.
+  it('runs every one of 45 runs to its end, three at a time, with a beat every 200 ms', async () => {
+    const quick = `name: quick
+steps:
+  - id: prepare
+    type: shell
+    run: |
+      echo '{"n": 2}' > "$WEFT_OUTPUTS"
+  - id: side
+    type: shell
+    run: "true"
+  - id: publish
+    type: shell
+    needs: [prepare]
+    inputs:
+      n: \${steps.prepare.outputs.n}
+    run: test "$INPUT_N" = 2
+`;
+    const env = { DATABASE_URL: String(db.options.url), DATABASE_SCHEMA: String(db.options.schema), WEFT_LEASE_MS: '600' };
+    for (let i = 0; i < 2; i++) {
+      h.servers.push(await startServerProcess({ databaseFile: join(h.dir.path, 'unused.sqlite'), workspace: h.workspace, examplesDir: '', env }));
+    }
+    const [a] = h.servers;
+    const { id } = await expectCall(201, a.port, 'POST', '/api/workflows', quick, 'application/yaml');
+    let left = 45;
+    const statuses: string[] = [];
+    const lane = async (): Promise<void> => {
+      while (left-- > 0) {
+        const { runId } = await expectCall(202, a.port, 'POST', `/api/workflows/${id}/runs`, {});
+        statuses.push((await pollReport(a.port, runId, (report) => report.status !== 'running', 20_000)).status);
+      }
+    };
+    await Promise.all([lane(), lane(), lane()]);
+    expect(statuses).toEqual(Array(45).fill('succeeded'));
+  }, 180_000);
+});

@@ -94,6 +94,8 @@ describe.each(TEST_DATABASE_KINDS)('RunOwnership on %s', (kind) => {
     expect(await ownership.takeOver({ ...r2, leaseUntil: r2.leaseUntil! - 1 }, b.id, 1_000)).toBe(false);
     expect(await ownership.takeOver(r2, b.id, 1_000)).toBe(true);
     expect(await ownership.heartbeat(a.id, 60_000)).toEqual(['r1']);
+    expect(await ownership.owners(['r1', 'r2', 'no-such-run'])).toEqual(new Map([['r1', a.id], ['r2', b.id]]));
+    expect(await ownership.owners([])).toEqual(new Map());
   });
 
   it('hands a run over: released, any server takes it at once', async () => {

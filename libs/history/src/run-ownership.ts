@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { RunEntity } from './entities/run.entity';
 import { ServerEntity } from './entities/server.entity';
 
@@ -110,6 +110,13 @@ export class RunOwnership {
         return rows.map((row) => row.id);
       }),
     );
+  }
+
+  /** The owner of each of `runIds` that exists (null: none, such as a run handed over). */
+  async owners(runIds: readonly string[]): Promise<Map<string, string | null>> {
+    if (runIds.length === 0) return new Map();
+    const rows = await this.dataSource.getRepository(RunEntity).find({ where: { id: In([...runIds]) }, select: { id: true, owner: true } });
+    return new Map(rows.map((row) => [row.id, row.owner]));
   }
 
   /** The servers (other than `exceptId`) whose last heartbeat is less than `leaseMs` old. */

@@ -88,6 +88,9 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async #heartbeat(): Promise<void> {
+    // Only runs already running here when the beat starts can have been taken over: a run started
+    // while the beat is in flight is recorded as this server's but may be missing from its answer.
+    const before = this.runs.activeRunIds();
     let owned: string[];
     try {
       owned = await this.history.ownership.heartbeat(this.server.id, this.options.leaseMs);
@@ -100,8 +103,11 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     const mine = new Set(owned);
-    for (const runId of this.runs.activeRunIds()) {
-      if (!mine.has(runId)) await this.runs.release(runId, 'another server took it over');
+    // Not among this server's running runs: taken over, or it has just finished here. Ask which.
+    const missing = before.filter((runId) => !mine.has(runId));
+    const owners = await this.history.ownership.owners(missing);
+    for (const runId of missing) {
+      if (owners.get(runId) !== this.server.id) await this.runs.release(runId, 'another server took it over');
     }
     await this.#takeOver();
   }
