@@ -217,7 +217,9 @@ describe('one owner per run: a lone server on SQLite, killed mid-run and restart
     const { id } = await expectCall(201, first.port, 'POST', '/api/workflows', WORKFLOW, 'application/yaml');
     const { runId } = await expectCall(202, first.port, 'POST', `/api/workflows/${id}/runs`, {});
     const live = new RunEventsClient(`http://127.0.0.1:${first.port}/api/runs/${runId}/events`);
-    await waitFor('long to start, seen live', () => live.events.find((event) => event.type === 'attempt.started' && JSON.parse(event.data).stepId === 'long'), 30_000);
+    // Until long ends, nothing else happens once side has finished too (side may end after long starts).
+    const seenLive = (type: string, stepId: string) => live.events.some((event) => event.type === type && JSON.parse(event.data).stepId === stepId);
+    await waitFor('long to start and side to finish, seen live', () => seenLive('attempt.started', 'long') && seenLive('step.finished', 'side'), 30_000);
     live.close();
 
     await first.kill('SIGKILL');
