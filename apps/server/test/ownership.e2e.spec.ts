@@ -44,6 +44,15 @@ steps:
 
 const LEASE_MS = 3000;
 
+/** Holds SQLite's write lock on the database `argv[1]` for `argv[2]` seconds (prints once it holds it). */
+const LOCK_HOLDER = `import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+db.execute('BEGIN EXCLUSIVE')
+print('held', flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute('COMMIT')
+`;
+
 function harness(prefix: string) {
   const dir = tempDir(prefix);
   const workspace = join(dir.path, 'workspace');
@@ -282,6 +291,30 @@ describe('one owner per run: a lone server on SQLite, killed mid-run and restart
       cli.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('lets go of its runs when the database stays locked for a whole lease, then takes them back and finishes them', async () => {
+    const server = h.servers[h.servers.length - 1];
+    const { id } = await expectCall(201, server.port, 'POST', '/api/workflows', WORKFLOW, 'application/yaml');
+    const { runId } = await expectCall(202, server.port, 'POST', `/api/workflows/${id}/runs`, {});
+    await pollReport(server.port, runId, (report) => report.steps.long.status === 'running' && report.steps.side.status === 'succeeded', 30_000);
+    await waitFor('long to start', () => h.markers(runId).long === 1, 10_000);
+
+    // Another process holds the database's write lock past the server's busy timeout (5 s): its
+    // beats fail for more than a lease.
+    const holder = spawn('python3', ['-c', LOCK_HOLDER, databaseFile, '6'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const held = new Promise<number | null>((resolve) => holder.once('exit', resolve));
+    await waitFor('the lock to be held', () => holder.stdout!.read() !== null, 10_000);
+    await waitFor('the server to let go of its runs', () => server.output().includes('letting go of every run'), 20_000);
+    expect(await held).toBe(0);
+    await waitFor('the server to take its run back', () => server.output().includes('run taken back'), 20_000);
+
+    h.release(runId);
+    const done = await pollReport(server.port, runId, (report) => report.status !== 'running', 30_000);
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.long).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(done.steps.publish).toMatchObject({ status: 'succeeded', outputs: { published: 2 } });
+    expect(h.markers(runId)).toEqual({ prepare: 1, side: 1, long: 2, publish: 1 });
+  }, 90_000);
 });
 
 describe('one owner per run: runs started while their server beats', () => {

@@ -22,7 +22,11 @@ class FakeRuns {
     this.released.push(runId);
     this.active.delete(runId);
   }
-  async resume(): Promise<void> {}
+  readonly resumed: string[] = [];
+  async resume(runId: string): Promise<void> {
+    this.resumed.push(runId);
+    this.active.add(runId);
+  }
   async interrupt(): Promise<void> {}
   async shutdown(): Promise<void> {}
   cancelHere(): void {}
@@ -81,5 +85,40 @@ describe('RunOwnersService: what a heartbeat lets go of (real history on SQLite)
     expect(runs.released).toEqual(['taken']);
     expect(runs.activeRunIds().sort()).toEqual(['finished', 'new']);
     expect((await store.ownership.owners(['new', 'taken']))).toEqual(new Map([['new', me.id], ['taken', other.id]]));
+    expect(runs.resumed).toEqual([]);
+  });
+
+  it('lets go of every run when it cannot renew for a whole lease, and takes back those nobody took meanwhile', async () => {
+    const runs = new FakeRuns();
+    for (const runId of ['kept', 'lost']) {
+      await startRun(runId, me);
+      runs.active.add(runId);
+    }
+    // The database does not answer the beats for a while.
+    const beat = store.ownership.heartbeat.bind(store.ownership);
+    let failing = true;
+    let beats = 0;
+    store.ownership.heartbeat = async (serverId, leaseMs) => {
+      beats++;
+      if (failing) throw new Error('connection refused');
+      return beat(serverId, leaseMs);
+    };
+    const options = { leaseMs: LEASE_MS, resume: true } as ResolvedWeftOptions;
+    const dispatchers = { reclaim: () => [], close: async () => undefined } as unknown as Dispatchers;
+    service = new RunOwnersService(options, me, store, runs as unknown as RunsService, dispatchers);
+    await service.onApplicationBootstrap();
+    await waitFor('every run to be let go of', () => runs.released.length === 2, { timeoutMs: 10_000, intervalMs: 20 });
+    expect(runs.released.sort()).toEqual(['kept', 'lost']);
+    expect(runs.active.size).toBe(0);
+
+    // Meanwhile `other` took `lost` over; then the beats get through again.
+    const seen = (await store.ownership.othersRuns(other.id)).runs.find((run) => run.runId === 'lost')!;
+    expect(await store.ownership.takeOver(seen, other.id, 60_000)).toBe(true);
+    failing = false;
+    const after = beats;
+    await waitFor('three beats that get through', () => beats >= after + 3, { timeoutMs: 10_000, intervalMs: 20 });
+
+    expect(runs.resumed).toEqual(['kept']);
+    expect(runs.activeRunIds()).toEqual(['kept']);
   });
 });

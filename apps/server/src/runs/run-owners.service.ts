@@ -24,7 +24,8 @@ function processAlive(pid: number): boolean {
  * 2. Every third of the lease it beats: its runs' leases are renewed, and a run it runs but no
  *    longer owns (another server took it over after this one could not renew in time) is released
  *    here. If it cannot renew for a whole lease, it releases every run itself: another server may
- *    have taken them over.
+ *    have taken them over. Those still its own at its next renewal it takes back (it never takes
+ *    over its own runs, so nobody else would go on with them).
  * 3. Each beat, and at start, it looks for runs to take over: a lease that ran out (or no owner),
  *    or an owner that ran on this machine and whose process is gone. Of several servers that try
  *    at once exactly one wins (a compare-and-set on owner and lease). The winner kills the step
@@ -43,6 +44,8 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
   #stopping = false;
   /** The beat in progress, so that two never overlap and shutdown waits for it. */
   #busy: Promise<void> = Promise.resolve();
+  /** Runs let go of because their leases could not be renewed: taken back here if still this server's. */
+  readonly #letGo = new Set<string>();
 
   constructor(
     @Inject(WEFT_OPTIONS) private readonly options: ResolvedWeftOptions,
@@ -99,7 +102,9 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
       if (Date.now() - this.#lastRenewal < this.options.leaseMs) throw error;
       // No renewal for a whole lease: another server may be running these runs now.
       this.#logger.error(logRecord('could not renew the leases for a whole lease; letting go of every run', { error: String(error) }));
-      await Promise.all(this.runs.activeRunIds().map((runId) => this.runs.release(runId, 'its lease could not be renewed')));
+      const active = this.runs.activeRunIds();
+      for (const runId of active) this.#letGo.add(runId);
+      await Promise.all(active.map((runId) => this.runs.release(runId, 'its lease could not be renewed')));
       return;
     }
     const mine = new Set(owned);
@@ -109,7 +114,25 @@ export class RunOwnersService implements OnApplicationBootstrap, OnApplicationSh
     for (const runId of missing) {
       if (owners.get(runId) !== this.server.id) await this.runs.release(runId, 'another server took it over');
     }
+    await this.#takeBack(mine);
     await this.#takeOver();
+  }
+
+  /**
+   * Goes on with the runs it let go of for lack of renewal that are still its own, running, and now
+   * under the lease this beat renewed (no other server took them meanwhile): nobody else would, as a
+   * server never takes over its own runs. They resume from their logs as after a takeover (or, with
+   * `resume: false`, are closed `interrupted`).
+   */
+  async #takeBack(mine: ReadonlySet<string>): Promise<void> {
+    const runIds = [...this.#letGo];
+    this.#letGo.clear();
+    for (const runId of runIds) {
+      if (this.#stopping || !mine.has(runId)) continue;
+      this.#logger.warn(logRecord('run taken back: its lease is renewed again', { runId }));
+      if (this.options.resume) await this.runs.resume(runId);
+      else await this.runs.interrupt(runId);
+    }
   }
 
   async #takeOver(): Promise<void> {
