@@ -15,6 +15,7 @@ const LEASE_MS = 600; // a beat every 200 ms
 class FakeRuns {
   readonly active = new Set<string>();
   readonly released: string[] = [];
+  readonly resumed: string[] = [];
   activeRunIds(): string[] {
     return [...this.active];
   }
@@ -22,7 +23,6 @@ class FakeRuns {
     this.released.push(runId);
     this.active.delete(runId);
   }
-  readonly resumed: string[] = [];
   async resume(runId: string): Promise<void> {
     this.resumed.push(runId);
     this.active.add(runId);
@@ -47,6 +47,14 @@ describe('RunOwnersService: what a heartbeat lets go of (real history on SQLite)
     await store.close();
     db.dispose();
   });
+
+  /** The real service, beating every 200 ms for `runs`. */
+  const startService = async (runs: FakeRuns): Promise<void> => {
+    const options = { leaseMs: LEASE_MS, resume: true } as ResolvedWeftOptions;
+    const dispatchers = { reclaim: () => [], close: async () => undefined } as unknown as Dispatchers;
+    service = new RunOwnersService(options, me, store, runs as unknown as RunsService, dispatchers);
+    await service.onApplicationBootstrap();
+  };
 
   const startRun = async (runId: string, owner: ServerIdentity) =>
     store.startRun({ runId, workflow: 'w', maxParallel: 1, steps: [{ id: 's', type: 'shell' }], owner: owner.id, leaseUntil: Date.now() + 60_000 });
@@ -76,15 +84,12 @@ describe('RunOwnersService: what a heartbeat lets go of (real history on SQLite)
       return owned;
     };
 
-    const options = { leaseMs: LEASE_MS, resume: true } as ResolvedWeftOptions;
-    const dispatchers = { reclaim: () => [], close: async () => undefined } as unknown as Dispatchers;
-    service = new RunOwnersService(options, me, store, runs as unknown as RunsService, dispatchers);
-    await service.onApplicationBootstrap();
+    await startService(runs);
     await waitFor('three beats', () => beats >= 3, { timeoutMs: 10_000, intervalMs: 20 });
 
     expect(runs.released).toEqual(['taken']);
     expect(runs.activeRunIds().sort()).toEqual(['finished', 'new']);
-    expect((await store.ownership.owners(['new', 'taken']))).toEqual(new Map([['new', me.id], ['taken', other.id]]));
+    expect(await store.ownership.owners(['new', 'taken'])).toEqual(new Map([['new', me.id], ['taken', other.id]]));
     expect(runs.resumed).toEqual([]);
   });
 
@@ -103,10 +108,7 @@ describe('RunOwnersService: what a heartbeat lets go of (real history on SQLite)
       if (failing) throw new Error('connection refused');
       return beat(serverId, leaseMs);
     };
-    const options = { leaseMs: LEASE_MS, resume: true } as ResolvedWeftOptions;
-    const dispatchers = { reclaim: () => [], close: async () => undefined } as unknown as Dispatchers;
-    service = new RunOwnersService(options, me, store, runs as unknown as RunsService, dispatchers);
-    await service.onApplicationBootstrap();
+    await startService(runs);
     await waitFor('every run to be let go of', () => runs.released.length === 2, { timeoutMs: 10_000, intervalMs: 20 });
     expect(runs.released.sort()).toEqual(['kept', 'lost']);
     expect(runs.active.size).toBe(0);
