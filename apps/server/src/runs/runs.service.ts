@@ -163,8 +163,8 @@ export class RunsService {
   }
 
   /**
-   * Finishes a run whose server was lost, from its event log; this server has just become its
-   * owner. A run that cannot go on here (its workflow or a step type is missing) is recorded `failed`
+   * Finishes a run from its event log: its server was lost and this one has just become its owner,
+   * or this one let go of it when it could not renew its lease and has just taken it back. A run that cannot go on here (its workflow or a step type is missing) is recorded `failed`
    * with the reason.
    */
   async resume(runId: string, options: { cancelled?: boolean } = {}): Promise<void> {
@@ -176,10 +176,10 @@ export class RunsService {
       const loaded = await this.workflows.load(run.workflowId);
       const events = (await this.history.runEvents(runId)).map((record) => record.event as ExecutionEvent);
       const reuse = run.retryOf ? ((await this.history.reusableSteps(run.retryOf)) ?? {}) : undefined;
-      this.#logger.warn(logRecord('run resumed: its server was lost', { runId, events: events.length, cancelled: options.cancelled === true }));
+      this.#logger.warn(logRecord('run resumed from its log', { runId, events: events.length, cancelled: options.cancelled === true }));
       await this.#execute(runId, loaded, { maxParallel: run.maxParallel, retryOf: run.retryOf, reuse, resume: events, cancelled: options.cancelled });
     } catch (error) {
-      const message = `could not resume the run after its server was lost: ${(error as Error)?.message ?? String(error)}`;
+      const message = `could not resume the run from its log: ${(error as Error)?.message ?? String(error)}`;
       this.#logger.error(logRecord('run could not be resumed', { runId, error: message }));
       const finished = await this.history.failRun(runId, message).catch(() => null);
       if (finished) this.#publish(finished.event, finished.seq);
