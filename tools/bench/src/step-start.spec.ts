@@ -1,6 +1,6 @@
 import { makespanBounds } from './lower-bound';
 import { MAX_STEP_MS, MIN_STEP_MS, scienceDags } from './science-dags';
-import { childrenCpuMs, geometricMean, independentSleeps, spawnWithCpu, splitProfile } from './sections/step-start.bench';
+import { childrenCpuMs, geometricMean, independentSleeps, spawnWithCpu, splitProfile, splitStepStart } from './sections/step-start.bench';
 
 describe('the cost-of-starting-a-step section', () => {
   it('reads the children CPU time from a /proc stat line, a command name with spaces and parentheses included', () => {
@@ -60,6 +60,20 @@ describe('the cost-of-starting-a-step section', () => {
     expect(dag.steps.every((s) => s.needs.length === 0 && s.units === 10)).toBe(true);
     expect(geometricMean([1, 4])).toBeCloseTo(2, 10);
     expect(geometricMean([0.9, 1.1, 1])).toBeLessThan(1);
+  });
+});
+
+describe('splitStepStart', () => {
+  it('splits weft\'s extra wall time into the time outside the run and a cost per slot cycle, with the floors they set', () => {
+    // make 1100 ms; weft 1300 ms of which 80 outside the run: 1220 ms of run against make's 1100 over 100 cycles.
+    const split = splitStepStart({ weftMs: 1300, outsideMs: 80, makeMs: 1100, nodeMs: 33, cycles: 100 });
+    expect(split.perCycleMs).toBeCloseTo(1.2, 10);
+    expect(split.floor).toBeCloseTo(1180 / 1100, 10);
+    expect(split.nodeFloor).toBeCloseTo(1133 / 1100, 10);
+  });
+
+  it('gives a negative cost per cycle when weft\'s run is shorter than make\'s (its order won time back)', () => {
+    expect(splitStepStart({ weftMs: 1100, outsideMs: 100, makeMs: 1100, nodeMs: 30, cycles: 50 }).perCycleMs).toBeCloseTo(-2, 10);
   });
 });
 

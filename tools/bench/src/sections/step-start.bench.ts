@@ -132,14 +132,35 @@ export function geometricMean(values: readonly number[]): number {
   return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 }
 
-/** The contestants: weft as it is (steps from the process starter), weft forking itself for each step (`WEFT_PROCESS_STARTER=off`, as before the starter), make. */
-const TOOLS = ['weft', 'forked', 'make'] as const;
+/**
+ * The contestants: weft as it is (steps from the process starter), weft forking itself for each
+ * step (`WEFT_PROCESS_STARTER=off`, as before the starter), make, and `node -e 0` (Node's own
+ * start and exit: the fixed cost of any program written for Node).
+ */
+const TOOLS = ['weft', 'forked', 'make', 'node'] as const;
 type Tool = (typeof TOOLS)[number];
 
 interface Contest {
   readonly runs: Record<Tool, CpuTimed[]>;
   /** weft / make of each round. */
   readonly ratios: number[];
+  /** Of each weft run: its wall time outside the run itself (start-up before it, report and exit after), in ms. */
+  readonly outsideMs: number[];
+}
+
+/**
+ * Splits weft's wall time on many short steps: what it spends outside the run (wall − the report's
+ * makespan: Node's start, reading and planning, the report, exit), and what each slot cycle (one
+ * step's start to the next's in the same slot) costs beyond make's. `floor` is weft / make when
+ * weft's steps cost what make's do, so only the time outside the run is left between them.
+ */
+export function splitStepStart(fig: { weftMs: number; outsideMs: number; makeMs: number; nodeMs: number; cycles: number }) {
+  const perCycleMs = (fig.weftMs - fig.outsideMs - fig.makeMs) / fig.cycles;
+  return {
+    perCycleMs,
+    floor: (fig.makeMs + fig.outsideMs) / fig.makeMs,
+    nodeFloor: (fig.makeMs + fig.nodeMs) / fig.makeMs,
+  };
 }
 
 /**
@@ -176,6 +197,11 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
     if (result.code !== 0) throw new Error(`make ${dag.name} exited ${result.code}: ${result.stderr.slice(-2000)}`);
     return result;
   };
+  const runNode = async (): Promise<CpuTimed> => {
+    const result = await spawnWithCpu(process.execPath, ['-e', '0'], { cwd: options.scratch, env: inherited });
+    if (result.code !== 0) throw new Error(`node -e 0 exited ${result.code}: ${result.stderr.slice(-2000)}`);
+    return result;
+  };
   const files = (dag: BenchDag) => {
     const workflow = join(options.scratch, `${dag.name}.workflow.yaml`);
     const mk = join(options.scratch, `${dag.name}.mk`);
@@ -188,7 +214,7 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
   const sleeps = independentSleeps(400, 10);
   const sleepFiles = files(sleeps);
   const contest = async (hog: boolean): Promise<Contest> => {
-    const result: Contest = { runs: { weft: [], forked: [], make: [] }, ratios: [] };
+    const result: Contest = { runs: { weft: [], forked: [], make: [], node: [] }, ratios: [], outsideMs: [] };
     const busy = hog ? startHog() : null;
     try {
       for (let run = 0; run < options.runs; run++) {
@@ -197,10 +223,13 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
           round[tool] =
             tool === 'make'
               ? await runMake(sleepFiles.mk, sleeps)
-              : await runWeft(sleepFiles.workflow, join(cacheRoot, 'sleeps'), tool === 'weft' ? 'auto' : 'off');
+              : tool === 'node'
+                ? await runNode()
+                : await runWeft(sleepFiles.workflow, join(cacheRoot, 'sleeps'), tool === 'weft' ? 'auto' : 'off');
         }
         for (const tool of TOOLS) result.runs[tool].push(round[tool]!);
         result.ratios.push(round.weft!.ms / round.make!.ms);
+        result.outsideMs.push(round.weft!.ms - (JSON.parse(round.weft!.stdout) as { makespanMs: number }).makespanMs);
       }
     } finally {
       if (busy) await stopHog(busy);
@@ -218,13 +247,16 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
   ).map(([name, c]) => {
     const ms = (tool: Tool) => median(c.runs[tool].map((r) => r.ms));
     const cpu = (tool: Tool) => median(c.runs[tool].map((r) => r.cpuMs)) / sleeps.steps.length;
-    const [weftMs, forkedMs, makeMs] = [ms('weft'), ms('forked'), ms('make')];
+    const [weftMs, forkedMs, makeMs, nodeMs] = [ms('weft'), ms('forked'), ms('make'), ms('node')];
     const [weftCpu, forkedCpu, makeCpu] = [cpu('weft'), cpu('forked'), cpu('make')];
+    const outsideMs = median(c.outsideMs);
+    const cycles = sleeps.steps.length / sleeps.maxParallel;
+    const { perCycleMs, floor, nodeFloor } = splitStepStart({ weftMs, outsideMs, makeMs, nodeMs, cycles });
     options.log(
-      `  400 × sleep 0.01, ${name}: make ${Math.round(makeMs)} ms, weft ${Math.round(weftMs)} ms, forking itself ${Math.round(forkedMs)} ms ` +
-        `(CPU per step ${round(makeCpu)} / ${round(weftCpu)} / ${round(forkedCpu)} ms)`,
+      `  400 × sleep 0.01, ${name}: make ${Math.round(makeMs)} ms, weft ${Math.round(weftMs)} ms (${Math.round(outsideMs)} outside the run), ` +
+        `forking itself ${Math.round(forkedMs)} ms, node -e 0 ${Math.round(nodeMs)} ms (CPU per step ${round(makeCpu)} / ${round(weftCpu)} / ${round(forkedCpu)} ms)`,
     );
-    return { name, weftMs, forkedMs, makeMs, ratio: weftMs / makeMs, paired: median(c.ratios), weftCpu, forkedCpu, makeCpu };
+    return { name, weftMs, forkedMs, makeMs, nodeMs, outsideMs, perCycleMs, floor, nodeFloor, ratio: weftMs / makeMs, paired: median(c.ratios), weftCpu, forkedCpu, makeCpu };
   });
 
   // Where weft's main thread spends its time per step: one run of each mode under the V8 profiler.
@@ -330,6 +362,23 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
       },
       {
         caption:
+          "Where weft's extra wall time on the 400 steps goes (medians of the same runs): the time outside the run itself (its wall time less " +
+          "the report's makespan: Node's start, reading and planning the file, the report, exit) and, over the 100 slot cycles (4 slots × 100 " +
+          "steps each), what each cycle costs beyond make's. weft / make cannot go below the first floor while the time outside the run stays, " +
+          'nor any program written for Node below the second (`node -e 0` to start and exit):',
+        headers: [
+          '400 × sleep 0.01',
+          'weft − make (ms)',
+          'outside the run (ms)',
+          'per slot cycle beyond make (ms)',
+          'node -e 0 (ms)',
+          'floor: (make + outside the run) / make',
+          'floor for Node: (make + node -e 0) / make',
+        ],
+        rows: sleepRows.map((r) => [r.name, round(r.weftMs - r.makeMs), round(r.outsideMs), round(r.perCycleMs), round(r.nodeMs), round(r.floor), round(r.nodeFloor)]),
+      },
+      {
+        caption:
           `Where weft's main thread spent its time in one run of the 400 steps (\`node --cpu-prof\`), per step, with the process starter ` +
           '(as weft runs) and forking itself for each step (`WEFT_PROCESS_STARTER=off`, how every step started before):',
         headers: ['steps started by', 'sampled (ms)', 'spawn', 'garbage collection', 'everything else (start-up, parse, schedule, events, files, report)', 'idle (waiting for steps)'],
@@ -357,10 +406,14 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
         `With steps of 10 ms the wall time is ${round(q.forkedMs / q.weftMs)} × weft's when it forks itself, and ${round(h.forkedMs / h.weftMs)} × ` +
         `beside the CPU hog: the extra hop costs about what the fork saved in latency; the starter's gains are CPU, a busy machine, ` +
         `and an event loop that stays free (a server's heap is larger than the CLI's: see the server's load figures below).`,
-      `**What stays between weft and make.** A step's start now takes two hops (weft → starter → step) where make forks its recipe ` +
-        `itself, and weft starts as a Node program (tens of ms before its first step; a second run of a file skips the YAML parse). ` +
-        `With 4 steps of 10 ms at a time these fixed costs are a large share of a step; on the scientific shapes, where critical-path ` +
-        `order wins time back, they are most of the difference that remains.`,
+      `**What stays between weft and make.** Of weft's ${round(q.weftMs - q.makeMs)} ms more than make on the 400 steps, ` +
+        `${round(q.outsideMs)} ms are outside the run (Node's start alone takes ${round(q.nodeMs)} ms, then reading and planning the file, ` +
+        `and after the last step the report and exit) and ${round(q.perCycleMs)} ms per slot cycle are inside it: a step's start takes two hops ` +
+        `(weft → starter → step) where make forks its recipe itself, and each end goes back through weft's scheduler before the next start ` +
+        `leaves. Even with steps that cost weft no more than make, the time outside the run keeps weft / make at ${round(q.floor)} or more ` +
+        `(quiet), and Node's own start-up keeps any Node program at ${round(q.nodeFloor)} or more, against a goal of 1.05: with 4 steps ` +
+        `of 10 ms at a time a whole run lasts about a second, so a fixed cost of tens of ms is several percent of it. On the scientific ` +
+        `shapes, where critical-path order wins time back, these costs are most of the difference that remains.`,
     ],
   };
 }
