@@ -172,6 +172,9 @@ describe('Weft server under load (real process, WEFT_MAX_PROCESSES=4)', () => {
     let stepsNs = 0n;
     for (const [start, end] of seen.values()) stepsNs += end!.ns - start!.ns;
     const windowNs = spans.at(-1)!.ns - spans[0]!.ns;
+    // Every start but the first MAX_PROCESSES waited for a slot: it follows an earlier end.
+    const handOffs = handOffGapsMs(spans);
+    expect(handOffs).toHaveLength(RUNS * 3 - MAX_PROCESSES);
 
     // Nothing went wrong on the server's side either (it logs at warn: any log line is a warning or an error).
     expect(server!.output().split('\n').filter((line) => /"level":\s*(40|50|60)/.test(line))).toEqual([]);
@@ -183,6 +186,8 @@ describe('Weft server under load (real process, WEFT_MAX_PROCESSES=4)', () => {
       wallMs: Math.round(wallMs),
       windowMs: Math.round(Number(windowNs) / 1e6),
       stepMs: Number(stepsNs) / 1e6 / (RUNS * 3),
+      handOffP50Ms: percentile(handOffs, 0.5),
+      handOffP90Ms: percentile(handOffs, 0.9),
       maxConcurrency,
     });
   }, 60_000);
@@ -249,6 +254,27 @@ function parseSpans(text: string): Span[] {
     });
 }
 
+/**
+ * A slot's hand-offs, in ms: for each step that started once every slot had been taken, the time from
+ * the earliest end line not yet followed (a slot freed) to its start line. Lines in the order written.
+ */
+function handOffGapsMs(spans: readonly Span[]): number[] {
+  const freed: bigint[] = [];
+  const gaps: number[] = [];
+  let started = 0;
+  for (const span of spans) {
+    if (span.kind === 'end') freed.push(span.ns);
+    else if (++started > MAX_PROCESSES) gaps.push(Number(span.ns - freed.shift()!) / 1e6);
+  }
+  return gaps;
+}
+
+/** The value at fraction `p` (0..1) of the sorted values, nearest rank. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
 /** Replaces everything after MARKER at the end of docs/benchmarks.md with these figures. */
 function writeFigures(f: Record<string, string | number>): void {
   const file = join(REPO_ROOT, 'docs', 'benchmarks.md');
@@ -275,6 +301,7 @@ function writeFigures(f: Record<string, string | number>): void {
     `| first step's start → last step's end (the steps' own lines: no submission, no polling) | ${(Number(f.windowMs) / 1000).toFixed(2)} s |`,
     `| a step's own time, start line → end line, mean (its \`sleep 0.05\` and \`date\` processes) | ${Number(f.stepMs).toFixed(1)} ms |`,
     `| lower bound from the steps' own time (${f.stepProcesses} × that / ${MAX_PROCESSES}) | ${((Number(f.stepProcesses) * Number(f.stepMs)) / MAX_PROCESSES / 1000).toFixed(2)} s |`,
+    `| a slot's hand-off, a step's end line → the next start line, median / 90th percentile (weft's hand-off, then \`sh\` starting and running \`date\`) | ${Number(f.handOffP50Ms).toFixed(1)} / ${Number(f.handOffP90Ms).toFixed(1)} ms |`,
     `| runs lost / not succeeded | 0 / 0 |`,
     `| most step processes at once, from the steps' own start/end lines (cap ${MAX_PROCESSES}) | ${f.maxConcurrency} |`,
     `| SSE subscribers on one run (\`GET /api/runs/:id/events\`, node's http module) | ${f.subscribers} |`,
