@@ -363,7 +363,8 @@ export async function stepStartBench(options: BenchOptions): Promise<SectionResu
       {
         caption:
           "Where weft's extra wall time on the 400 steps goes (medians of the same runs): the time outside the run itself (its wall time less " +
-          "the report's makespan: Node's start, reading and planning the file, the report, exit) and, over the 100 slot cycles (4 slots × 100 " +
+          "the report's makespan: Node's start, reading and planning the file, the report, exit) and, over the " +
+          `${sleeps.steps.length / sleeps.maxParallel} slot cycles (${sleeps.maxParallel} slots × ${sleeps.steps.length / sleeps.maxParallel} ` +
           "steps each), what each cycle costs beyond make's. weft / make cannot go below the first floor while the time outside the run stays, " +
           'nor any program written for Node below the second (`node -e 0` to start and exit):',
         headers: [
