@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from './free-port';
 import { encodeCommand, parseReply, redisCommand, startRedisServer, type RedisServer } from './redis-server';
 
@@ -54,6 +57,22 @@ describe('startRedisServer', () => {
     server = await startRedisServer({ port });
     expect(server.port).toBe(port);
     expect(await redisCommand(server, ['PING'])).toBe('PONG');
+  });
+
+  it('also answers on the Unix socket it is given, across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-redis-socket-'));
+    const path = join(dir, 'redis.sock');
+    try {
+      server = await startRedisServer({ unixSocket: path });
+      await redisCommand({ path }, ['SET', 'weft:key', 'over the socket']);
+      expect(await redisCommand(server, ['GET', 'weft:key'])).toBe('over the socket');
+
+      await server.restart();
+      expect(await redisCommand({ path }, ['PING'])).toBe('PONG');
+    } finally {
+      await server?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects with the server's output when its port is taken", async () => {

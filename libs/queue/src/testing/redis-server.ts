@@ -10,6 +10,11 @@ export interface RedisServerOptions {
   readonly port?: number;
   /** The address to bind (redis-server's `--bind`). @default '127.0.0.1' */
   readonly bind?: string;
+  /**
+   * Also listen on this Unix socket (redis-server's `--unixsocket`, mode 700): the way in for a
+   * relay in another network namespace, which cannot reach this one's loopback.
+   */
+  readonly unixSocket?: string;
 }
 
 /** Options of {@link RedisServer.restart}. */
@@ -49,7 +54,8 @@ const OUTPUT_KEPT = 64 * 1024;
  *
  * 1. Picks a free port (unless `options.port` is given) and runs `$REDIS_SERVER` (default
  *    `redis-server` on `PATH`) with `--port`, `--bind`, no persistence (`--save ""`,
- *    `--appendonly no`) and `--protected-mode no`, in the temp folder.
+ *    `--appendonly no`) and `--protected-mode no`, in the temp folder; with `options.unixSocket`,
+ *    on that Unix socket too.
  * 2. Resolves once the server answers `PING` with `+PONG` over a plain TCP socket, within 10 s.
  * 3. Rejects with the server's output if it exits first or does not answer in time (and kills it).
  *    When the port it picked was taken in the meantime, it tries another one, up to 3 times.
@@ -62,7 +68,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort(host));
     try {
-      return new RedisServerProcess(host, port, bind, await launchRedis(host, port, bind));
+      return new RedisServerProcess(host, port, bind, options.unixSocket, await launchRedis(host, port, bind, options.unixSocket));
     } catch (error) {
       const retry = options.port === undefined && error instanceof PortTakenError && attempt < PORT_ATTEMPTS;
       if (!retry) throw error;
@@ -71,17 +77,19 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 }
 
 /**
- * Sends one command to the Redis at `target` over a fresh TCP socket and resolves with its reply.
+ * Sends one command to the Redis at `target` over a fresh TCP socket (or Unix socket, for a `path`)
+ * and resolves with its reply.
  * Rejects on an error reply (`-ERR …`), on an array reply (not read here), when the connection
  * closes first, or after `timeoutMs`.
  */
 export function redisCommand(
-  target: { readonly host: string; readonly port: number },
+  target: { readonly host: string; readonly port: number } | { readonly path: string },
   args: readonly string[],
   timeoutMs = 2000,
 ): Promise<RedisReply> {
+  const where = 'path' in target ? target.path : `${target.host}:${target.port}`;
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: target.host, port: target.port });
+    const socket = connect('path' in target ? { path: target.path } : { host: target.host, port: target.port });
     let received = Buffer.alloc(0);
     const fail = (error: Error) => {
       socket.destroy();
@@ -89,14 +97,14 @@ export function redisCommand(
     };
     socket.setTimeout(timeoutMs, () =>
       fail(
-        new Error(`redis at ${target.host}:${target.port} did not answer ${args[0]} within ${timeoutMs} ms`),
+        new Error(`redis at ${where} did not answer ${args[0]} within ${timeoutMs} ms`),
       ),
     );
     socket.once('error', fail);
     // After a reply this rejects a settled promise, which does nothing.
     socket.once('close', () =>
       reject(
-        new Error(`redis at ${target.host}:${target.port} closed the connection before answering ${args[0]}`),
+        new Error(`redis at ${where} closed the connection before answering ${args[0]}`),
       ),
     );
     socket.on('data', (chunk: Buffer) => {
@@ -110,7 +118,7 @@ export function redisCommand(
       if (reply === null) return;
       socket.destroy();
       if ('error' in reply)
-        reject(new Error(`redis at ${target.host}:${target.port} refused ${args[0]}: ${reply.error}`));
+        reject(new Error(`redis at ${where} refused ${args[0]}: ${reply.error}`));
       else resolve(reply.value);
     });
     socket.write(encodeCommand(args));
@@ -171,16 +179,19 @@ interface RedisChild {
 class RedisServerProcess implements RedisServer {
   readonly url: string;
   readonly #bind: string;
+  readonly #unixSocket: string | undefined;
   #child: RedisChild;
 
   constructor(
     readonly host: string,
     readonly port: number,
     bind: string,
+    unixSocket: string | undefined,
     child: RedisChild,
   ) {
     this.url = `redis://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.#bind = bind;
+    this.#unixSocket = unixSocket;
     this.#child = child;
   }
 
@@ -201,12 +212,12 @@ class RedisServerProcess implements RedisServer {
     if (isRunning(this.#child)) this.#child.process.kill('SIGKILL');
     await this.#child.exited;
     if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
-    this.#child = await launchRedis(this.host, this.port, this.#bind);
+    this.#child = await launchRedis(this.host, this.port, this.#bind, this.#unixSocket);
   }
 }
 
 /** Spawns redis-server on `port` and resolves once it answers PING; see {@link startRedisServer}. */
-async function launchRedis(host: string, port: number, bind: string): Promise<RedisChild> {
+async function launchRedis(host: string, port: number, bind: string, unixSocket?: string): Promise<RedisChild> {
   const binary = process.env.REDIS_SERVER ?? 'redis-server';
   const args = [
     '--port',
@@ -219,6 +230,7 @@ async function launchRedis(host: string, port: number, bind: string): Promise<Re
     'no',
     '--protected-mode',
     'no',
+    ...(unixSocket === undefined ? [] : ['--unixsocket', unixSocket, '--unixsocketperm', '700']),
   ];
   const child = spawn(binary, args, { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
