@@ -68,7 +68,13 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort(host));
     try {
-      return new RedisServerProcess(host, port, bind, options.unixSocket, await launchRedis(host, port, bind, options.unixSocket));
+      return new RedisServerProcess(
+        host,
+        port,
+        bind,
+        options.unixSocket,
+        await launchRedis(host, port, bind, options.unixSocket),
+      );
     } catch (error) {
       const retry = options.port === undefined && error instanceof PortTakenError && attempt < PORT_ATTEMPTS;
       if (!retry) throw error;
@@ -89,23 +95,21 @@ export function redisCommand(
 ): Promise<RedisReply> {
   const where = 'path' in target ? target.path : `${target.host}:${target.port}`;
   return new Promise((resolve, reject) => {
-    const socket = connect('path' in target ? { path: target.path } : { host: target.host, port: target.port });
+    const socket = connect(
+      'path' in target ? { path: target.path } : { host: target.host, port: target.port },
+    );
     let received = Buffer.alloc(0);
     const fail = (error: Error) => {
       socket.destroy();
       reject(error);
     };
     socket.setTimeout(timeoutMs, () =>
-      fail(
-        new Error(`redis at ${where} did not answer ${args[0]} within ${timeoutMs} ms`),
-      ),
+      fail(new Error(`redis at ${where} did not answer ${args[0]} within ${timeoutMs} ms`)),
     );
     socket.once('error', fail);
     // After a reply this rejects a settled promise, which does nothing.
     socket.once('close', () =>
-      reject(
-        new Error(`redis at ${where} closed the connection before answering ${args[0]}`),
-      ),
+      reject(new Error(`redis at ${where} closed the connection before answering ${args[0]}`)),
     );
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -117,8 +121,7 @@ export function redisCommand(
       }
       if (reply === null) return;
       socket.destroy();
-      if ('error' in reply)
-        reject(new Error(`redis at ${where} refused ${args[0]}: ${reply.error}`));
+      if ('error' in reply) reject(new Error(`redis at ${where} refused ${args[0]}: ${reply.error}`));
       else resolve(reply.value);
     });
     socket.write(encodeCommand(args));
@@ -217,7 +220,12 @@ class RedisServerProcess implements RedisServer {
 }
 
 /** Spawns redis-server on `port` and resolves once it answers PING; see {@link startRedisServer}. */
-async function launchRedis(host: string, port: number, bind: string, unixSocket?: string): Promise<RedisChild> {
+async function launchRedis(
+  host: string,
+  port: number,
+  bind: string,
+  unixSocket?: string,
+): Promise<RedisChild> {
   const binary = process.env.REDIS_SERVER ?? 'redis-server';
   const args = [
     '--port',
