@@ -12,11 +12,14 @@ import { codeStamp } from './version';
 
 /** Where a command writes, and what it may ask of its surroundings (injectable for tests). */
 export interface CommandIo {
-  readonly stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
-  readonly stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  readonly stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
+  readonly stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
   readonly env: NodeJS.ProcessEnv;
-  /** Installs a handler for Ctrl-C / SIGTERM; returns its remover. */
-  readonly onInterrupt: (handler: () => void) => () => void;
+  /**
+   * Installs a handler for Ctrl-C, SIGTERM and SIGHUP (`'signal'`) and for standard output that
+   * can no longer be written (`'output'`: the reader of a pipe quit, a full disk); returns its remover.
+   */
+  readonly onInterrupt: (handler: (cause: 'signal' | 'output') => void) => () => void;
 }
 
 export const EXIT = { ok: 0, failed: 1, invalid: 2, interrupted: 130 } as const;
@@ -95,7 +98,8 @@ function elide(ids: readonly string[], max: number, separator: string): string {
 /** `--max-parallel`, checked against the limit a workflow's `maxParallel` has (`MAX_PARALLEL_LIMIT`). */
 function parseMaxParallel(value: string | boolean | undefined, limit: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  // Plain decimal digits only: Number() would also take '0x2', '1e0' and ' 2'.
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > limit) throw new UsageError(`--max-parallel must be an integer from 1 to ${limit}, got '${String(value)}'`);
   return n;
 }
@@ -112,7 +116,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     ...PLUGIN_FLAG,
   });
   const file = fileArg(positionals, 'run');
-  const { MAX_PARALLEL_LIMIT, loadWorkflowFile, executeWorkflow, stopProcessStarter, warmUpProcessStarter } = await import('@weft/core');
+  const { MAX_PARALLEL_LIMIT, loadWorkflowFile, executeWorkflow, killStepProcessesNow, stopProcessStarter, warmUpProcessStarter } = await import('@weft/core');
   // The process starter gets ready while the workflow is read and planned.
   warmUpProcessStarter();
   try {
@@ -148,13 +152,16 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       const estimated = estimatesNote(estimates, workflow.steps.length, history ? String(flags.db) : cacheDir(io.env));
       const controller = new AbortController();
       let interrupts = 0;
-      const removeInterrupt = io.onInterrupt(() => {
+      const removeInterrupt = io.onInterrupt((cause) => {
+        // Output that cannot be written cancels the run as Ctrl-C does (no one sees it any more).
+        if (cause === 'output') return controller.abort();
         interrupts++;
         if (interrupts === 1) {
-          io.stderr.write('\nweft: cancelling — stopping running steps (Ctrl-C again to stop waiting)\n');
+          io.stderr.write('\nweft: cancelling — stopping running steps (Ctrl-C again to kill them now)\n');
           controller.abort();
         } else {
-          io.stderr.write('weft: not waiting any longer\n');
+          const killed = killStepProcessesNow();
+          io.stderr.write(`weft: killed ${plural(killed, 'running step')} (SIGKILL); not waiting any longer\n`);
           process.exit(EXIT.interrupted);
         }
       });

@@ -31,21 +31,66 @@ Plugins: SPEC is an installed package name (found from the working directory) or
 module (.js, .mjs, .cjs) that exports stepTypes, an array of step-type handlers; its step types
 join the built-in python, shell and node. See docs/plugins.md.
 
-Exit codes: 0 succeeded, 1 a step failed, 2 invalid workflow or bad usage, 130 interrupted.
+Exit codes: 0 succeeded, 1 a step failed, 2 invalid workflow or bad usage, 130 interrupted (Ctrl-C,
+SIGTERM or SIGHUP: running steps get SIGTERM, then SIGKILL after 5 s or at a second Ctrl-C; or the
+output could not be written, as when the reader of a pipe quit).
 `;
 
+/** Why a command is asked to stop: a signal (Ctrl-C, SIGTERM, SIGHUP), or its output is gone. */
+export type InterruptCause = 'signal' | 'output';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 function processIo(): CommandIo {
+  const handlers = new Set<(cause: InterruptCause) => void>();
+  const lost = (): void => {
+    for (const handler of handlers) handler('output');
+  };
+  // Progress goes to standard error: when no one reads it any more (`weft run … 2>&1 | head`), stop
+  // as `make` would on SIGPIPE, but cancelling the steps instead of leaving them behind.
+  const stderr = guardedStream(process.stderr, lost);
+  const stdout = guardedStream(process.stdout, (error) => {
+    stderr.write(`weft: cannot write to standard output (${error.code ?? error.message}): stopping\n`);
+    lost();
+  });
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     env: process.env,
     onInterrupt(handler) {
-      process.on('SIGINT', handler);
-      process.on('SIGTERM', handler);
+      const onSignal = (): void => handler('signal');
+      handlers.add(handler);
+      for (const signal of SIGNALS) process.on(signal, onSignal);
       return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
+        handlers.delete(handler);
+        for (const signal of SIGNALS) process.off(signal, onSignal);
       };
+    },
+  };
+}
+
+/**
+ * `stream` for a command's output, never throwing: once a write fails (EPIPE when the reader of a
+ * pipe is gone, as with `weft run … | head`; ENOSPC on a full disk) later writes are dropped and
+ * `onFailure` is told, once.
+ */
+function guardedStream(stream: NodeJS.WriteStream, onFailure: (error: NodeJS.ErrnoException) => void): CommandIo['stdout'] {
+  let failed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (failed) return;
+    failed = true;
+    onFailure(error);
+  });
+  return {
+    write: (text: string) => (failed ? false : stream.write(text)),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+    get rows() {
+      return stream.rows;
     },
   };
 }

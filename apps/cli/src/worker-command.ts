@@ -49,7 +49,9 @@ export async function workerCommand(argv: readonly string[], io: CommandIo): Pro
   io.stdout.write(`weft worker ${worker.id} takes attempts from ${redacted(url)}: ${concurrency} at once, labels ${lists.label.length ? lists.label.join(', ') : '(none)'}, step types ${stepTypes.names().join(', ')}\n`);
   await new Promise<void>((done) => {
     let stops = 0;
-    const remove = io.onInterrupt(() => {
+    const remove = io.onInterrupt((cause) => {
+      // A worker's work does not depend on its standard output being read.
+      if (cause === 'output') return;
       stops++;
       if (stops === 1) {
         say('stopping: no new attempts; waiting for the running ones (again to stop them)', { running: worker.running });

@@ -1,11 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_PARALLEL_LIMIT, type RunReport } from '@weft/core';
+import { isGone } from '../../../libs/core/src/testing/processes';
+import { waitFor } from '../../../libs/core/src/testing/wait-for';
 
 const ROOT = resolve(__dirname, '../../..');
 const BIN = join(ROOT, 'apps/cli/bin/weft.js');
@@ -114,11 +116,60 @@ describe('weft run', () => {
     expect(report.steps.after.status).toBe('cancelled');
   }, 30_000);
 
+  /** Starts `weft run FILE --json` and resolves its pids file once every step in it wrote its pid. */
+  function runInBackground(text: string, steps: number) {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-cli-'));
+    const pids = join(dir, 'pids');
+    const file = join(dir, 'workflow.yaml');
+    writeFileSync(file, `env: { PIDS: ${JSON.stringify(pids)} }\n${text}`);
+    const child = spawn(process.execPath, [BIN, 'run', file, '--json'], { cwd: dir, env: { ...process.env, WEFT_CACHE_DIR: CACHE } });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk) => (out.stdout += chunk));
+    child.stderr.on('data', (chunk) => (out.stderr += chunk));
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    const started = waitFor('every step to write its pid', () => existsSync(pids) && readFileSync(pids, 'utf8').trim().split('\n').length === steps, { timeoutMs: 20_000 });
+    const stepPids = () => readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    return { child, out, exited, started, stepPids };
+  }
+
+  it('cancels on SIGHUP (the terminal closed) as on Ctrl-C, leaving no step behind', async () => {
+    const run = runInBackground('steps:\n  - id: a\n    type: shell\n    run: echo $$ >> "$PIDS"; sleep 30\n  - id: b\n    type: shell\n    run: echo $$ >> "$PIDS"; sleep 30\n', 2);
+    await run.started;
+    run.child.kill('SIGHUP');
+    expect(await run.exited).toBe(130);
+    expect((JSON.parse(run.out.stdout) as RunReport).status).toBe('cancelled');
+    await waitFor('the steps to be gone', () => run.stepPids().every(isGone));
+  }, 30_000);
+
+  it('kills steps that ignore SIGTERM at a second Ctrl-C, instead of leaving them running', async () => {
+    const run = runInBackground(`steps:\n  - id: stubborn\n    type: shell\n    run: |\n      trap '' TERM INT\n      echo $$ >> "$PIDS"\n      sleep 30\n`, 1);
+    await run.started;
+    run.child.kill('SIGINT');
+    await waitFor('weft to say it is cancelling', () => run.out.stderr.includes('cancelling'));
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.out.stderr).toContain('weft: killed 1 running step (SIGKILL)');
+    // Well before the 5 s grace period would have ended.
+    await waitFor('the step to be gone', () => run.stepPids().every(isGone), { timeoutMs: 3000 });
+  }, 30_000);
+
+  it('cancels the run and its steps when no one reads its progress any more (weft run … 2>&1 | head)', async () => {
+    const run = runInBackground('steps:\n  - id: a\n    type: shell\n    run: echo $$ >> "$PIDS"; sleep 30\n  - id: tick\n    type: shell\n    run: sleep 1\n', 1);
+    await run.started;
+    // The reader quits: the progress line of tick's end meets a closed pipe (EPIPE).
+    run.child.stderr.destroy();
+    await waitFor('the steps to be gone', () => run.stepPids().every(isGone), { timeoutMs: 15_000 });
+    expect(await run.exited).toBe(130);
+    const report = JSON.parse(run.out.stdout) as RunReport;
+    expect(report.steps.a).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
+  }, 30_000);
+
   it('rejects a bad --max-parallel and unknown options with exit 2 and the usage', () => {
     const tooMany = String(MAX_PARALLEL_LIMIT + 1);
     for (const [args, message] of [
       [['--max-parallel', tooMany], `--max-parallel must be an integer from 1 to ${MAX_PARALLEL_LIMIT}, got '${tooMany}'`],
       [['--max-parallel', 'x'], `--max-parallel must be an integer from 1 to ${MAX_PARALLEL_LIMIT}, got 'x'`],
+      ...['0x2', '1e0', ' 2', '2.0'].map((value) => [['--max-parallel', value], `--max-parallel must be an integer from 1 to ${MAX_PARALLEL_LIMIT}, got '${value}'`] as const),
       [['--frobnicate'], "unknown option '--frobnicate'; options: --max-parallel, --json, --db, --retry, --verbose, --no-estimates, --plugin"],
     ] as const) {
       const { code, stderr } = weft('run', example('report'), ...args);

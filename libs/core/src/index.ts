@@ -68,7 +68,7 @@ export * from './run/composite.life-cycle';
 export * from './run/local.dispatcher';
 export { stepHash, stableStringify } from './run/step-hash';
 export { ProcessLogBuffer } from './run/process-log-buffer';
-export { runStepProcess, type ProcessCommand } from './run/process-runner';
+export { killStepProcessesNow, runStepProcess, type ProcessCommand } from './run/process-runner';
 export { stopProcessStarter, warmUpProcessStarter } from './run/process-starter';
 export { inputEnvName } from './run/process-env';
 export { findStepProcesses, killOrphanedStepProcesses } from './run/process-orphans';

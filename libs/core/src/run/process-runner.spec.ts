@@ -8,7 +8,7 @@ import {
   type StepRunContext,
 } from '../step-type/step-type';
 import { MAX_INPUT_ENV_BYTES } from './process-env';
-import { runStepProcess, type ProcessCommand } from './process-runner';
+import { killStepProcessesNow, runStepProcess, type ProcessCommand } from './process-runner';
 import { NODE_STARTER, ProcessStarter, PYTHON_STARTERS, setProcessStarter } from './process-starter';
 import { isGone } from '../testing/processes';
 import { waitFor } from '../testing/wait-for';
@@ -213,6 +213,25 @@ describe.each([
       expect(outcome).toMatchObject({ ok: false, reason: 'cancelled', signal: 'SIGKILL' });
       expect(Date.now() - started).toBeLessThan(10_000);
       await waitFor('the shell that ignored SIGTERM to be gone', () => isGone(readPid(pidFile)));
+    });
+
+    it('killStepProcessesNow kills every running group at once, grace period or not, and only those', async () => {
+      const first = join(workdir, 'first');
+      const second = join(workdir, 'second');
+      const controller = new AbortController();
+      const ignoring = sh('trap "" TERM; sleep 30 & echo $! > "$1"; wait', first);
+      // The first is being cancelled, with a grace period far longer than this test.
+      const cancelled = run(ignoring, { signal: controller.signal, limits: { killGraceMs: 60_000 } });
+      const plain = run(sh('sleep 30 & echo $! > "$1"; wait', second));
+      await waitFor('both pid files', () => [first, second].every((f) => existsSync(f) && readFileSync(f, 'utf8').endsWith('\n')));
+      controller.abort();
+
+      expect(killStepProcessesNow()).toBe(2);
+      const [a, b] = await Promise.all([cancelled, plain]);
+      expect(a).toMatchObject({ ok: false, reason: 'cancelled', signal: 'SIGKILL' });
+      expect(b).toMatchObject({ ok: false, reason: 'signal', signal: 'SIGKILL' });
+      await waitFor('the children in both groups to be gone', () => isGone(readPid(first)) && isGone(readPid(second)));
+      expect(killStepProcessesNow()).toBe(0);
     });
   });
 

@@ -125,6 +125,20 @@ function workdirProblem(workdir: string): string | null {
   }
 }
 
+/** Process ids of the step processes started here whose main process has not ended yet. */
+const running = new Set<number>();
+
+/**
+ * SIGKILLs, at once, the process group of every step process this process started that is still
+ * running (no grace period): for a program about to exit on a second Ctrl-C, so that no step, not
+ * even one that ignores SIGTERM, outlives it. Their attempts end as killed. Returns how many
+ * groups it signalled.
+ */
+export function killStepProcessesNow(): number {
+  for (const pid of running) sendSignal(-pid, 'SIGKILL');
+  return running.size;
+}
+
 /** Spawns the program and settles when it has ended and its output is drained. */
 function runChild(
   command: ProcessCommand,
@@ -170,6 +184,7 @@ function runChild(
       {
         started(startedPid) {
           pid = startedPid;
+          running.add(startedPid);
           if (killedByWeft || context.signal.aborted) {
             killedByWeft = false;
             onAbort();
@@ -187,6 +202,7 @@ function runChild(
         exited(exitCode, signal) {
           // Whatever the main process left in its group has been killed by the launch.
           exited = true;
+          if (pid !== undefined) running.delete(pid);
           exit = { exitCode, signal };
         },
         closed() {
@@ -195,6 +211,7 @@ function runChild(
           resolve({ kind: 'exit', ...exit, killedByWeft });
         },
         lost(message) {
+          if (pid !== undefined) running.delete(pid);
           cleanup();
           flush();
           resolve({ kind: 'lost', message });
