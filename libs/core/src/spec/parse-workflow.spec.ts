@@ -176,6 +176,18 @@ describe('parseWorkflow', () => {
     });
   });
 
+  describe('timeout', () => {
+    it.each([0, '0', '0s', '0ms', '0.0001s'])('refuses a timeout of %j, which would end every attempt at once', (value) => {
+      expect(issues(yaml('steps:', '  - id: a', '    type: fake', `    timeout: ${JSON.stringify(value)}`))).toEqual([
+        { path: 'steps[0].timeout', line: 4, column: 14, message: 'a timeout must be at least 1 ms, got 0; leave timeout out for none' },
+      ]);
+    });
+
+    it('takes 1 ms and up', () => {
+      expect(valid(yaml('steps:', '  - id: a', '    type: fake', '    timeout: 1')).steps[0].timeoutMs).toBe(1);
+    });
+  });
+
   describe('positions', () => {
     it('gives the line and column of a bad YAML field', () => {
       const found = issues(yaml('steps:', '  - id: a', '    type: fake', '    timeout: soon'));

@@ -73,6 +73,15 @@ const duration = z.unknown().transform((value, context) => {
   return ms;
 });
 
+/** A timeout: a duration of at least 1 ms (0 would end every attempt at once). */
+const timeout = duration.transform((ms, context) => {
+  if (ms < 1) {
+    context.addIssue({ code: 'custom', message: 'a timeout must be at least 1 ms, got 0; leave timeout out for none' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 /**
  * Schemas of the top-level fields of a workflow document, one per field so each is checked — and
  * each error reported — on its own. `pools` values are checked against `maxParallel` afterwards.
@@ -118,7 +127,7 @@ export const stepFields = {
     expected('expected a condition such as "steps.check.outputs.ok == true"'),
   ),
   foreach: z.unknown(),
-  timeout: duration,
+  timeout,
   retries: intFrom(0, MAX_RETRIES),
   retryDelay: duration,
   continueOnError: z.boolean(expected('expected true or false')),
