@@ -1,7 +1,7 @@
 import type { RunReport, StepReport } from '@weft/core';
 import { palette } from './format';
 import { ProgressLifeCycle } from './progress.life-cycle';
-import { formatSummary } from './summary';
+import { formatSummary, logTail } from './summary';
 
 const T0 = Date.parse('2026-11-26T10:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -133,6 +133,31 @@ describe('formatSummary', () => {
     expect(text).toContain('│ boom');
     expect(text).toMatch(/c\s+↷ skipped\s+upstream_failed: 'b' failed/);
     expect(text).toContain('reused');
-    expect(text).toContain('1 step failed, 1 step skipped');
+    expect(text).toContain('1 step failed, 1 step skipped; every independent step ran.');
+  });
+
+  it('does not claim every independent step ran when failFast cancelled some', () => {
+    const failFast: RunReport = {
+      ...report,
+      steps: { ...report.steps, e: step({ status: 'cancelled', reason: 'cancelled', message: 'failFast: b failed' }) },
+    };
+    const text = formatSummary(failFast, palette(false));
+    expect(text).toContain('1 step failed, 1 step skipped, 1 step cancelled (by failFast, or a stop).');
+    expect(text).not.toContain('every independent step ran');
+  });
+
+  it("keeps a Node error's message in the failure excerpt, folding its stack frames", () => {
+    const frames = Array.from({ length: 10 }, (_, i) => `    at frame${i} (node:internal/x:${i}:1)`);
+    const log = ['/tmp/w/step.js:1', 'throw new Error("boom: config missing")', '^', '', 'Error: boom: config missing', ...frames, '', 'Node.js v20.20.2', ''].join('\n');
+    expect(logTail(log)).toEqual([
+      '/tmp/w/step.js:1',
+      'throw new Error("boom: config missing")',
+      '^',
+      'Error: boom: config missing',
+      '    at frame0 (node:internal/x:0:1)',
+      '    … 9 more frames',
+      'Node.js v20.20.2',
+    ]);
+    expect(logTail('a\nb\nc', 2)).toEqual(['b', 'c']);
   });
 });

@@ -1,9 +1,31 @@
 import type { RunReport } from '@weft/core';
 import { STATUS_MARK, formatDuration, formatSpeedup, plural, type Palette } from './format';
 
-/** Last `count` non-empty lines of a log. */
+/** A stack frame line (`    at f (file.js:1:2)`), as Node, Java and others print them. */
+const STACK_FRAME = /^\s+at \S/;
+
+/**
+ * Last `count` non-empty lines of a log. A stack trace keeps only its first frame (where it was
+ * thrown) and says how many followed, so the error line above it is not pushed out of the tail.
+ */
 export function logTail(log: string, count = 8): string[] {
-  return log.split('\n').filter((line) => line.trim() !== '').slice(-count);
+  const kept: string[] = [];
+  let frames = 0;
+  const endTrace = (): void => {
+    if (frames > 1) kept.push(`    … ${plural(frames - 1, 'more frame')}`);
+    frames = 0;
+  };
+  for (const line of log.split('\n')) {
+    if (line.trim() === '') continue;
+    if (STACK_FRAME.test(line)) {
+      if (frames++ === 0) kept.push(line);
+      continue;
+    }
+    endTrace();
+    kept.push(line);
+  }
+  endTrace();
+  return kept.slice(-count);
 }
 
 /**
@@ -46,7 +68,13 @@ export function formatSummary(report: RunReport, colors: Palette, logs: Readonly
   if (!ok && report.status === 'failed') {
     const failed = ids.filter((id) => report.steps[id].status === 'failed').length;
     const skipped = ids.filter((id) => report.steps[id].status === 'skipped').length;
-    lines.push('', `  ${plural(failed, 'step')} failed, ${plural(skipped, 'step')} skipped; every independent step ran.`);
+    const cancelled = ids.filter((id) => report.steps[id].status === 'cancelled').length;
+    lines.push(
+      '',
+      cancelled === 0
+        ? `  ${plural(failed, 'step')} failed, ${plural(skipped, 'step')} skipped; every independent step ran.`
+        : `  ${plural(failed, 'step')} failed, ${plural(skipped, 'step')} skipped, ${plural(cancelled, 'step')} cancelled (by failFast, or a stop).`,
+    );
   }
   return lines.join('\n');
 }
