@@ -13,8 +13,6 @@ export interface ReferenceRules {
   readonly selfId?: string;
   /** The step has `foreach`, so `${item}` and `${index}` are available. */
   readonly inForeach: boolean;
-  /** Called when a problem makes the dependency graph unreliable (unknown or self reference). */
-  readonly onGraphProblem: () => void;
   /** The step's type, when known: its `codeReferenceHint` says how to fix a reference in code. */
   readonly handler?: Pick<StepTypeHandler<any>, 'codeReferenceHint'>;
 }
@@ -45,7 +43,6 @@ export function checkStepId(
   } else {
     return true;
   }
-  rules.onGraphProblem();
   return false;
 }
 

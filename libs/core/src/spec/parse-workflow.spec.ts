@@ -825,12 +825,36 @@ describe('parseWorkflow', () => {
       ).toEqual(['2:5 steps[0].needs: cycle: a → b → a', '4:5 steps[2].needs: cycle: c → d → c']);
     });
 
-    it('does not look for cycles while a dependency does not resolve', () => {
+    it('reports a cycle beside dependencies that do not resolve: fixing one error does not reveal another', () => {
       expect(
         report(
-          yaml('steps:', '  - { id: a, type: fake, needs: [b, zz] }', '  - { id: b, type: fake, needs: a }'),
+          yaml('steps:', '  - { id: a, type: fake, needs: [b, zz] }', '  - { id: b, type: fake, needs: a }', '  - { id: e, type: fake, needs: yy }'),
         ),
-      ).toEqual(["2:37 steps[0].needs[1]: unknown step 'zz'; known steps: a, b"]);
+      ).toEqual([
+        '2:33 steps[0].needs: cycle: a → b → a',
+        "2:37 steps[0].needs[1]: unknown step 'zz'; known steps: a, b, e",
+        "4:33 steps[2].needs: unknown step 'yy'; known steps: a, b, e",
+      ]);
+    });
+
+    it('reports a cycle beside a duplicate id, a bad id and a self-dependency (once, not as a cycle too)', () => {
+      expect(
+        report(
+          yaml(
+            'steps:',
+            '  - { id: b, type: fake, needs: [c] }',
+            '  - { id: c, type: fake, needs: b }',
+            '  - { id: b, type: fake }',
+            '  - { id: "bad id", type: fake }',
+            '  - { id: s, type: fake, needs: s }',
+          ),
+        ),
+      ).toEqual([
+        '2:33 steps[0].needs: cycle: b → c → b',
+        expect.stringMatching(/^4:11 steps\[2\]\.id: duplicate step id 'b'/),
+        expect.stringMatching(/^5:11 steps\[3\]\.id: /),
+        "6:33 steps[4].needs: step 's' cannot depend on itself",
+      ]);
     });
   });
 

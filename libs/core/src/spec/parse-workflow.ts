@@ -58,7 +58,7 @@ const WORKFLOW_FIELDS = new Set<string>(WORKFLOW_FIELD_NAMES);
  * 2. Checks the top-level fields with their schemas (unknown fields are errors).
  * 3. Collects the step ids (format, duplicates), then checks every step: common fields, step type,
  *    references, type-specific fields, paths.
- * 4. When every dependency resolves, reports every cycle of the dependency graph.
+ * 4. Reports every cycle among the dependencies that resolve, beside any other error.
  *
  * Every problem is reported — with its path, line and column — not only the first; issues are sorted
  * by line. Never throws on bad input.
@@ -84,8 +84,7 @@ export function validateWorkflowDocument(document: SourceDocument, options: Vali
   checkNulCharacters(raw, issues);
   const top = checkTopLevel(raw, issues);
   const steps = top.steps ?? [];
-  let graphProblem = top.steps === undefined;
-  const stepIds = collectStepIds(steps, issues, () => (graphProblem = true));
+  const stepIds = collectStepIds(steps, issues);
 
   const context = {
     issues,
@@ -93,7 +92,6 @@ export function validateWorkflowDocument(document: SourceDocument, options: Vali
     rootDir: path.resolve(options.rootDir),
     pools: top.poolsValid ? new Set(Object.keys(top.pools)) : undefined,
     stepIds,
-    onGraphProblem: () => (graphProblem = true),
   };
   const definitions: StepDefinition[] = [];
   // Steps with other errors still take part in cycle detection, so every error shows at once.
@@ -102,13 +100,15 @@ export function validateWorkflowDocument(document: SourceDocument, options: Vali
     const definition = validateStep(step, index, context);
     if (definition) definitions.push(definition);
     const skeleton = definition ?? graphSkeleton(step, index, stepIds);
-    if (skeleton) graphSteps.push(skeleton);
+    // The first step of an id stands for it (as references resolve); a duplicate is reported.
+    if (skeleton && stepIds.get(skeleton.id) === index) graphSteps.push(skeleton);
   });
 
-  if (!graphProblem) {
-    for (const cycle of findCycles(buildGraph({ steps: graphSteps }))) {
-      issues.add(['steps', stepIds.get(cycle[0]) ?? 0, 'needs'], formatCycle(cycle));
-    }
+  // The dependencies that resolve are a part of the graph meant: a cycle among them is one in the
+  // graph meant too, so cycles are reported even beside other errors (a self-dependency has its own).
+  const cycles = findCycles(buildGraph({ steps: graphSteps })).filter((cycle) => new Set(cycle).size > 1);
+  for (const cycle of cycles) {
+    issues.add(['steps', stepIds.get(cycle[0]) ?? 0, 'needs'], formatCycle(cycle));
   }
 
   if (issues.size > 0) return { ok: false, issues: issues.sorted() };
@@ -181,7 +181,6 @@ function checkTopLevel(raw: Record<string, unknown>, issues: IssueList): TopLeve
     issues,
     stepIds: new Map(),
     inForeach: false,
-    onGraphProblem: () => undefined,
   });
   return {
     name: field('name'),
@@ -214,11 +213,7 @@ function graphSkeleton(raw: unknown, index: number, stepIds: ReadonlyMap<string,
   };
 }
 
-function collectStepIds(
-  steps: readonly unknown[],
-  issues: IssueList,
-  onGraphProblem: () => void,
-): Map<string, number> {
+function collectStepIds(steps: readonly unknown[], issues: IssueList): Map<string, number> {
   const ids = new Map<string, number>();
   steps.forEach((step, index) => {
     const id = isRecord(step) ? step.id : undefined;
@@ -233,7 +228,6 @@ function collectStepIds(
       ['steps', index, 'id'],
       `duplicate step id '${id}': already used by steps[${first}]${line ? ` at line ${line}` : ''}; step ids must be unique`,
     );
-    onGraphProblem();
   });
   return ids;
 }

@@ -31,8 +31,6 @@ export interface StepValidationContext {
   readonly pools: ReadonlySet<string> | undefined;
   /** Every valid, first-seen step id → its index. */
   readonly stepIds: ReadonlyMap<string, number>;
-  /** Called when a problem makes the dependency graph unreliable. */
-  readonly onGraphProblem: () => void;
 }
 
 const COMMON_FIELDS = new Set<string>(STEP_FIELD_NAMES);
@@ -53,7 +51,6 @@ export function validateStep(
   const at: PathSegment[] = ['steps', index];
   if (!isRecord(raw)) {
     issues.add(at, `expected a step (a mapping with at least id and type), got ${describeValue(raw)}`);
-    context.onGraphProblem();
     return undefined;
   }
 
@@ -82,7 +79,6 @@ export function validateStep(
     }
   }
   const id = field('id');
-  if (id === undefined) context.onGraphProblem();
   const type = field('type');
   const handler = type === undefined ? undefined : context.stepTypes.get(type);
   if (type !== undefined && !handler) {
@@ -95,11 +91,9 @@ export function validateStep(
     stepIds: context.stepIds,
     selfId: id,
     inForeach: 'foreach' in common,
-    onGraphProblem: context.onGraphProblem,
   };
 
   const parsedNeeds = field('needs');
-  if ('needs' in common && parsedNeeds === undefined) context.onGraphProblem();
   const needs = [...new Set(parsedNeeds ?? [])];
   const needsValue = common.needs;
   const firstIndex = new Map<unknown, number>();
@@ -109,7 +103,6 @@ export function validateStep(
   }
 
   const condition = checkCondition(field('if'), [...at, 'if'], rules);
-  if ('if' in common && !condition) context.onGraphProblem();
 
   const pool = field('pool');
   if (pool !== undefined && context.pools && !context.pools.has(pool)) {
