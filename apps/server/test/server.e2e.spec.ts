@@ -309,6 +309,16 @@ steps:
       expect(step.body.error).toMatch(/no step 'nope'/);
     });
 
+    it('takes ids in upper case (UUIDs are case-insensitive)', async () => {
+      const workflowId = await submit(PIPELINE);
+      const runId = await startRun(workflowId);
+      await waitForRun(t, runId);
+      expect((await t.get(`/api/workflows/${workflowId.toUpperCase()}`).expect(200)).body.id).toBe(workflowId);
+      expect((await t.get(`/api/runs/${runId.toUpperCase()}`).expect(200)).body.runId).toBe(runId);
+      const events = await t.get(`/api/runs/${runId.toUpperCase()}/events`).expect(200);
+      expect(events.text).toContain('event: run.finished');
+    });
+
     it('bad run options and bad history queries are 400s', async () => {
       const workflowId = await submit(PIPELINE);
       const response = await t.post(`/api/workflows/${workflowId}/runs`).send({ maxParallel: 99 }).expect(400);
