@@ -23,7 +23,7 @@ every event has \`type\` (the event name), \`runId\`, \`timestamp\` (ISO 8601 wi
 - \`attempt.started\`: \`stepId\`, \`attempt\`, \`item\` (foreach index or null), \`lane\`
 - \`attempt.finished\`: the same with \`startedAt\`, \`durationMs\`, \`ok\`, \`exitCode\`, \`signal\`, \`reason\`, \`message\`
 - \`step.finished\`: \`stepId\`, \`result\` (a StepReportDto), \`hash\`
-- \`run.finished\`: \`status\` and \`report\` (a RunReportDto); the stream ends after it
+- \`run.finished\`: \`status\` and \`report\` (a RunReportDto without \`workflowId\`, which GET /api/runs/{runId} adds); the stream ends after it
 
 Every event is stored before it is sent: a run that is over is replayed from its stored events (the
 same ids and content as live) and the stream ends. With \`Last-Event-ID\` (or \`lastEventId\`) the
