@@ -276,6 +276,37 @@ steps:
       await t.post('/api/workflows').set('Content-Type', 'application/yaml').send(big).expect(413);
     });
 
+    it('JSON that is not an object, a body that does not decode with its Content-Encoding, and unknown query parameters', async () => {
+      const nothing = await t.post('/api/workflows').set('Content-Type', 'application/json').send('null').expect(400);
+      expect(nothing.body.error).toBe('The request body must be a JSON object, got null');
+      const number = await t.post('/api/workflows').set('Content-Type', 'application/json').send('42').expect(400);
+      expect(number.body.details).toEqual([{ path: '', message: 'expected a JSON object, got a number' }]);
+      const gzip = await t.post('/api/workflows').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{"steps":[]}').expect(400);
+      expect(gzip.body.error).toMatch(/^The request body does not decode with its Content-Encoding: /);
+      expect(gzip.body.details[0].message).toContain('send it compressed, or without Content-Encoding');
+
+      const arrayDir = await t.post('/api/workflows?dir[]=sub').set('Content-Type', 'application/yaml').send('steps:\n  - { id: a, type: shell, run: "true" }\n').expect(400);
+      expect(arrayDir.body.details).toEqual([{ path: 'dir[]', message: "unknown query parameter 'dir[]'; this route takes dir" }]);
+      const workflowId = await submit(PIPELINE);
+      const runId = await startRun(workflowId);
+      await waitForRun(t, runId);
+      const events = await t.get(`/api/runs/${runId}/events?lastEventId[a]=3`).expect(400);
+      expect(events.body.error).toBe('Unknown query parameter: lastEventId[a]');
+    });
+
+    it("answers the event stream's errors as JSON, as the OpenAPI document says", async () => {
+      const missing = await t.get('/api/runs/00000000-0000-4000-8000-000000000000/events').expect(404);
+      expect(missing.headers['content-type']).toMatch(/^application\/json/);
+      const { body: doc } = await t.get('/api/docs-json').expect(200);
+      for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: object }> }>>)) {
+        for (const [method, operation] of Object.entries(methods)) {
+          for (const [status, response] of Object.entries(operation.responses)) {
+            if (Number(status) >= 400) expect([`${method} ${path} ${status}`, Object.keys(response.content ?? {})]).toEqual([`${method} ${path} ${status}`, ['application/json']]);
+          }
+        }
+      }
+    });
+
     it('scripts outside the workspace and a dir outside it', async () => {
       const escape = await t
         .post('/api/workflows')

@@ -1,6 +1,6 @@
 import { applyDecorators, UseFilters } from '@nestjs/common';
 import { WeftExceptionFilter } from './weft-exception.filter.js';
-import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorDto } from '../workflows/workflow.dto.js';
 
 /** The error statuses Weft answers, each with what it means in the OpenAPI document. */
@@ -17,10 +17,15 @@ const ERRORS = {
 
 export type ErrorStatus = keyof typeof ERRORS;
 
-/** Documents `ErrorDto` responses for `statuses`; `descriptions` overrides the generic text. */
+/**
+ * Documents `ErrorDto` responses for `statuses`; `descriptions` overrides the generic text. Errors
+ * are JSON on every route, also on those that produce something else (the event stream, logs).
+ */
 export function ApiErrors(statuses: readonly ErrorStatus[], descriptions: Partial<Record<ErrorStatus, string>> = {}) {
+  const content = { 'application/json': { schema: { $ref: getSchemaPath(ErrorDto) } } };
   return applyDecorators(
-    ...statuses.map((status) => ApiResponse({ status, type: ErrorDto, description: descriptions[status] ?? ERRORS[status] })),
+    ApiExtraModels(ErrorDto),
+    ...statuses.map((status) => ApiResponse({ status, content, description: descriptions[status] ?? ERRORS[status] })),
   );
 }
 

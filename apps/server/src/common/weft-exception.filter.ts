@@ -77,6 +77,15 @@ function isBodyParserError(cause: unknown): cause is BodyParserError {
 
 /** Weft's body for an error of the body parsers (`http-errors` with a `type`), or undefined for any other error. */
 export function bodyParserError(cause: unknown): WeftErrorBody | undefined {
+  const zlibCode = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : '';
+  if (/^Z_(DATA|BUF)_ERROR$/.test(zlibCode)) {
+    const message = (cause as Error).message;
+    return {
+      statusCode: HttpStatus.BAD_REQUEST,
+      error: `The request body does not decode with its Content-Encoding: ${message}`,
+      details: [{ path: '', message: `the body is not the compressed data its Content-Encoding header says (${message}); send it compressed, or without Content-Encoding` }],
+    };
+  }
   if (!isBodyParserError(cause)) return undefined;
   switch (cause.type) {
     case 'entity.too.large':
@@ -85,6 +94,13 @@ export function bodyParserError(cause: unknown): WeftErrorBody | undefined {
         error: `The request body is too large: the limit is ${cause.limit ?? '?'} bytes${cause.length ? `, this one has ${cause.length}` : ''}`,
       };
     case 'entity.parse.failed': {
+      const value = jsonValue(cause.body);
+      if (value.parses) {
+        // Valid JSON that is not an object or a list (the JSON parser takes only those).
+        const got = value.value === null ? 'null' : `a ${typeof value.value}`;
+        const error = `The request body must be a JSON object, got ${got}`;
+        return { statusCode: HttpStatus.BAD_REQUEST, error, details: [{ path: '', message: `expected a JSON object, got ${got}` }] };
+      }
       const message = `The request body is not valid JSON: ${cause.message ?? 'it does not parse'}`;
       const at = positionOf(cause.message, cause.body);
       return { statusCode: HttpStatus.BAD_REQUEST, error: message, details: [{ path: '', ...at, message: cause.message ?? 'invalid JSON' }] };
@@ -102,6 +118,15 @@ export function bodyParserError(cause: unknown): WeftErrorBody | undefined {
     default:
       // request.aborted, request.size.invalid, …: the exception's own status and message.
       return undefined;
+  }
+}
+
+function jsonValue(text: string | undefined): { parses: true; value: unknown } | { parses: false } {
+  if (typeof text !== 'string') return { parses: false };
+  try {
+    return { parses: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { parses: false };
   }
 }
 

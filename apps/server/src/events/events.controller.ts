@@ -5,6 +5,7 @@ import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam,
 import type { Subscription } from 'rxjs';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { ApiErrors, ApiWeftRoutes } from '../common/api-responses.js';
+import { refuseUnknownQuery } from '../common/errors.js';
 import { uuidOr404 } from '../common/uuid.pipe.js';
 import { WEFT_OPTIONS, type ResolvedWeftOptions } from '../weft-options.js';
 import { lastEventIdOf } from './last-event-id.js';
@@ -65,12 +66,13 @@ export class EventsController implements BeforeApplicationShutdown {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: EVENTS_DESCRIPTION, schema: { type: 'string', example: 'retry: 2000\n\nid: 1\nevent: run.started\ndata: {"type":"run.started",…}\n\n' } })
   @ApiNoContentResponse({ description: 'The run is over and the client already has its last event: nothing more will come' })
-  @ApiErrors([400, 404], { 400: 'Last-Event-ID (or lastEventId) is not an event id: a whole number' })
+  @ApiErrors([400, 404], { 400: 'Last-Event-ID (or lastEventId) is not an event id (a whole number), or an unknown query parameter' })
   async events(
     @Param('runId', uuidOr404('run')) runId: string,
     @Req() request: IncomingMessage & { query?: Record<string, unknown> },
     @Res() response: ServerResponse,
   ): Promise<void> {
+    refuseUnknownQuery(request.query, ['lastEventId']);
     const after = lastEventIdOf(request.headers['last-event-id'], request.query?.lastEventId);
     const events = await this.feed.open(runId, after);
     if (!events) {

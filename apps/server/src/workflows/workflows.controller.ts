@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, Ap
 import type { WorkflowFormat } from '@weft/history';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { uuidOr404 } from '../common/uuid.pipe.js';
-import { badRequest } from '../common/errors.js';
+import { badRequest, refuseUnknownQuery } from '../common/errors.js';
 import { pageQueryFields, sendPage } from '../common/pagination.js';
 import { parseOr400 } from '../common/zod-validation.js';
 import { z } from '@weft/core';
@@ -54,13 +54,13 @@ export class WorkflowsController {
     description: 'A folder inside the server workspace (WEFT_WORKSPACE) its scripts resolve in; default the workspace itself',
   })
   @ApiCreatedResponse({ type: CreatedWorkflowDto, description: 'Stored: its id, name and plan' })
-  @ApiErrors([400], { 400: 'Invalid workflow or dir: details has each path, line, column and message' })
+  @ApiErrors([400], { 400: 'Invalid workflow or dir, or an unknown query parameter: details has each path (line, column) and message' })
   @ApiStateChanging()
   create(
     @Req() request: WeftRequest,
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
-    @Query('dir') dir?: string,
+    @Query() query: Record<string, unknown> = {},
   ): Promise<CreatedWorkflowDto> {
     const format = formatOf(contentType);
     if (format === null) {
@@ -72,6 +72,8 @@ export class WorkflowsController {
     }
     const text = typeof body === 'string' ? body : (request.rawBody?.toString('utf8') ?? JSON.stringify(body, null, 2));
     if (!text?.trim() || (format === 'json' && body === undefined)) throw badRequest('The request body is empty: send a workflow document');
+    refuseUnknownQuery(query, ['dir']);
+    const { dir } = query;
     if (typeof dir !== 'undefined' && typeof dir !== 'string') throw badRequest('Invalid dir', [{ path: 'dir', message: 'must be one folder' }]);
     return this.workflows.create(text, format, dir);
   }
