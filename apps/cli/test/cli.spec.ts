@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_PARALLEL_LIMIT, type RunReport } from '@weft/core';
+import { HistoryStore } from '@weft/history';
 import { isGone } from '../../../libs/core/src/testing/processes';
 import { waitFor } from '../../../libs/core/src/testing/wait-for';
 
@@ -281,6 +282,27 @@ describe('weft run: kept readings and the process starter', () => {
 });
 
 describe('weft run --db --retry', () => {
+  it('lets several runs share one new database file at once: every run is kept, none fails on a locked file', async () => {
+    const steps = Array.from({ length: 12 }, (_, i) => `  - { id: s${i}, type: shell, run: "sleep 0.02" }`).join('\n');
+    const file = workflowFile(`name: shared\nsteps:\n${steps}\n`);
+    const db = join(dirname(file), 'history.sqlite');
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () => {
+        const child = spawn(process.execPath, [BIN, 'run', file, '--db', db, '--json'], { cwd: dirname(file), env: { ...process.env, WEFT_CACHE_DIR: CACHE } });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        return new Promise<{ code: number | null; stderr: string }>((done) => child.on('close', (code) => done({ code, stderr })));
+      }),
+    );
+    for (const run of runs) expect(run).toEqual({ code: 0, stderr: expect.not.stringMatching(/locked|already exists|internal error/) });
+    const history = await HistoryStore.open({ url: `sqlite:${db}` });
+    try {
+      expect((await history.listRuns({ limit: 10 })).map((run) => run.status)).toEqual(Array(6).fill('succeeded'));
+    } finally {
+      await history.close();
+    }
+  }, 60_000);
+
   it('keeps the run in a history file and retries it from the failure, reusing what succeeded', () => {
     const file = workflowFile(
       [

@@ -30,7 +30,7 @@ import { RunReader } from './run-reader';
 import { RunWriter } from './run-writer';
 import { StepEstimates } from './step-estimates';
 import { WorkflowRepository } from './workflow-repository';
-import { WriteQueue } from './write-queue';
+import { retryWhileBusy, WriteQueue } from './write-queue';
 
 /** Options of a `HistoryStore`. */
 export interface HistoryStoreOptions {
@@ -79,8 +79,17 @@ export class HistoryStore {
     database: HistoryDatabaseOptions = {},
     options: HistoryStoreOptions = {},
   ): Promise<HistoryStore> {
-    const dataSource = new DataSource(historyDataSourceOptions(database));
-    await dataSource.initialize();
+    const dataSourceOptions = historyDataSourceOptions(database);
+    // Processes that open a new SQLite file at the same moment race to create its tables: the ones
+    // that lose open again, and find the tables made (initialize closes a failed data source).
+    const dataSource = await retryWhileBusy(async () => {
+      try {
+        return await new DataSource(dataSourceOptions).initialize();
+      } catch (error) {
+        const racing = dataSourceOptions.type === 'better-sqlite3' && /table "?weft_\w+"? already exists/.test((error as Error).message);
+        throw racing ? Object.assign(new Error((error as Error).message), { code: 'SQLITE_BUSY', cause: error }) : error;
+      }
+    });
     return new HistoryStore(dataSource, options);
   }
 

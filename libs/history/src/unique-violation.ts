@@ -5,6 +5,18 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/**
+ * SQLite refused because another connection (another process on the same file) held the database:
+ * SQLITE_BUSY after the busy timeout, or at once when a transaction that read first must write after
+ * another one wrote (SQLITE_BUSY_SNAPSHOT, which waiting cannot cure). The transaction was rolled
+ * back: running it again is safe.
+ */
+export function isSqliteBusy(error: unknown): boolean {
+  const driver = (error as { driverError?: unknown } | null)?.driverError ?? error;
+  const code = (driver as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
 /** A retry of a run that already has one in flight: the database allows one at a time. */
 export class RetryInFlightError extends Error {
   override readonly name = 'RetryInFlightError';

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { isSqliteBusy } from './unique-violation';
 
 /**
  * The history's writes on one data source. SQLite has a single connection: two transactions at once
@@ -14,11 +15,32 @@ export class WriteQueue {
     this.#serial = dataSource.options.type === 'better-sqlite3';
   }
 
-  /** Runs `work` once the writes queued before it are done (at once when writes need no queue). */
+  /**
+   * Runs `work` once the writes queued before it are done (at once when writes need no queue). On
+   * SQLite, `work` (one transaction, or one statement) runs again while another process holds the
+   * file (see {@link isSqliteBusy}), for up to about {@link BUSY_RETRY_MS} more.
+   */
   run<T>(work: () => Promise<T>): Promise<T> {
     if (!this.#serial) return work();
-    const result = this.#tail.then(work, work);
+    const attempt = () => retryWhileBusy(work);
+    const result = this.#tail.then(attempt, attempt);
     this.#tail = result.catch(() => undefined);
     return result;
+  }
+}
+
+/** How long a write waits in all for other processes on the same SQLite file. */
+export const BUSY_RETRY_MS = 10_000;
+
+/** Runs `work`, again after a short, growing pause while SQLite says another process holds the file. */
+export async function retryWhileBusy<T>(work: () => Promise<T>, budgetMs = BUSY_RETRY_MS): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() + pause > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
+    }
   }
 }
