@@ -17,8 +17,8 @@ export class WriteQueue {
 
   /**
    * Runs `work` once the writes queued before it are done (at once when writes need no queue). On
-   * SQLite, `work` (one transaction, or one statement) runs again while another process holds the
-   * file (see {@link isSqliteBusy}), for up to about {@link BUSY_RETRY_MS} more.
+   * SQLite, `work` (one transaction, or one statement) runs again while another process refuses it
+   * (see {@link isSqliteBusy}), within {@link BUSY_RETRY_MS} of its first try.
    */
   run<T>(work: () => Promise<T>): Promise<T> {
     if (!this.#serial) return work();
@@ -29,8 +29,13 @@ export class WriteQueue {
   }
 }
 
-/** How long a write waits in all for other processes on the same SQLite file. */
-export const BUSY_RETRY_MS = 10_000;
+/**
+ * How long a write goes on trying while other processes on the same SQLite file refuse it at once
+ * (a transaction that read first cannot write after another one wrote: SQLite does not wait then).
+ * A write that already waited out the busy timeout (5 s) for a lock someone holds is not tried
+ * again: a server whose beats fail that long must let go of its runs (see RunOwnership).
+ */
+export const BUSY_RETRY_MS = 2_000;
 
 /** Runs `work`, again after a short, growing pause while SQLite says another process holds the file. */
 export async function retryWhileBusy<T>(work: () => Promise<T>, budgetMs = BUSY_RETRY_MS): Promise<T> {
