@@ -263,8 +263,12 @@ describe.each(TEST_DATABASE_KINDS)('the run event log on %s', (kind) => {
     const [started, stepStarted] = oneStepRun('run-c');
     await record(store, [started, stepStarted]);
     const failed = await store.failRun('run-c', 'executor crashed');
-    expect(failed).toMatchObject({ seq: 3, event: { type: 'run.finished', runId: 'run-c', status: 'failed', running: 0 } });
-    expect(failed?.event).toEqual((await store.runEvents('run-c', 2))[0].event);
+    expect(failed).toMatchObject({ seq: 4, event: { type: 'run.finished', runId: 'run-c', status: 'failed', running: 0 } });
+    const [stepEnd, runEnd] = (await store.runEvents('run-c', 2)).map((entry) => entry.event);
+    // The step that was running ends in the log, cancelled, with the same result as the report.
+    expect(stepEnd).toEqual({ type: 'step.finished', runId: 'run-c', stepId: 'a', result: failed!.event.report.steps.a, log: '', hash: null, timestamp: failed!.event.timestamp, running: 0 });
+    expect(failed!.event.report.steps.a).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
+    expect(failed?.event).toEqual(runEnd);
     expect(failed?.event.report).toEqual(await store.getReport('run-c'));
     expect(await store.failRun('missing', 'x')).toBeNull();
 
@@ -272,9 +276,14 @@ describe.each(TEST_DATABASE_KINDS)('the run event log on %s', (kind) => {
     await record(store, [again, againStep]);
     await store.startRun({ runId: 'run-without-log', workflow: 'log', maxParallel: 1, steps: [{ id: 'a', type: 'shell' }] });
     expect((await store.markInterrupted()).sort()).toEqual(['run-d', 'run-without-log']);
+    const report = (await store.getReport('run-d'))!;
     expect((await store.runEvents('run-d', 2)).map((entry) => entry.event)).toEqual([
-      expect.objectContaining({ type: 'run.finished', status: 'interrupted', report: await store.getReport('run-d') }),
+      expect.objectContaining({ type: 'step.finished', stepId: 'a', result: report.steps.a, timestamp: report.finishedAt }),
+      expect.objectContaining({ type: 'run.finished', status: 'interrupted', report, timestamp: report.finishedAt }),
     ]);
+    // It ends at the last thing known of it, never before it started a step.
+    expect(report.finishedAt! >= report.steps.a.startedAt!).toBe(true);
+    expect(report.steps.a).toMatchObject({ status: 'cancelled', reason: 'cancelled', finishedAt: report.finishedAt });
     // A run without events (recorded before the log) gets none: its replay is rebuilt from the report.
     expect(await store.runEvents('run-without-log')).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type {
   AttemptFinishedEvent,
   AttemptStartedEvent,
@@ -11,6 +11,7 @@ import type {
   StepStartedEvent,
 } from '@weft/core';
 import { RunEntity } from './entities/run.entity';
+import { RunEventEntity } from './entities/run-event.entity';
 import { StepRunEntity } from './entities/step-run.entity';
 import type { StartRunInput } from './history.types';
 import type { RunFigures } from './run-figures';
@@ -270,8 +271,10 @@ export class RunWriter {
   }
 
   /**
-   * Closes a run ({@link RunWriter.#close}) and logs its `run.finished` with the report as stored,
-   * in one transaction. Unless `always`, a run without an event log (recorded before it) gets none.
+   * Closes a run ({@link RunWriter.#close}) and logs, in one transaction, a `step.finished` for each
+   * step it cancelled (so a client following the stream sees every step end) and its `run.finished`
+   * with the report as stored. Unless `always`, a run without an event log (recorded before it)
+   * gets none.
    */
   #closeAndLog(
     runId: string,
@@ -281,25 +284,26 @@ export class RunWriter {
     options: { always: boolean },
   ): Promise<RunEventRecord<RunFinishedEvent> | null> {
     return this.#appending(async (manager) => {
-      if (!(await this.#close(manager, runId, status, error, stepMessage))) return null;
+      const closed = await this.#close(manager, runId, status, error, stepMessage);
+      if (!closed) return null;
       if (!options.always && (await lastRunEventSeq(manager, runId)) === 0) return null;
       const report = (await this.reader.report(manager, runId))!;
-      const event: RunFinishedEvent = {
-        type: 'run.finished',
-        runId,
-        status,
-        report,
-        timestamp: report.finishedAt ?? new Date().toISOString(),
-        running: 0,
-      };
+      const timestamp = closed.finishedAt;
+      for (const stepId of closed.cancelled) {
+        const stepEvent: StepFinishedEvent = { type: 'step.finished', runId, stepId, result: report.steps[stepId], log: '', hash: null, timestamp, running: 0 };
+        await appendRunEvent(manager, stepEvent);
+      }
+      const event: RunFinishedEvent = { type: 'run.finished', runId, status, report, timestamp, running: 0 };
       return { seq: await appendRunEvent(manager, event), event };
     });
   }
 
   /**
-   * Ends a run with `status` and its unfinished steps `cancelled`, inside the caller's transaction,
-   * with the figures its live report would have had then; false for an unknown run. A failed run
-   * ends now, an interrupted one when its last step finished.
+   * Ends a run with `status` and its unfinished steps `cancelled` (those that had started end then
+   * too), inside the caller's transaction, with the figures its live report would have had then.
+   * A failed run ends now; an interrupted one at the last thing known of it (a step's start or end,
+   * or its last logged event), never before something it logged. Returns that end and the steps it
+   * cancelled, in workflow order; null for an unknown run.
    */
   async #close(
     manager: EntityManager,
@@ -307,24 +311,37 @@ export class RunWriter {
     status: 'failed' | 'interrupted',
     error: string,
     stepMessage: string,
-  ): Promise<boolean> {
+  ): Promise<{ finishedAt: string; cancelled: StepId[] } | null> {
     const runs = manager.getRepository(RunEntity);
     const run = await runs.findOneBy({ id: runId });
-    if (!run || (status === 'interrupted' && run.status !== 'running')) return false;
-    await manager
-      .getRepository(StepRunEntity)
-      .update({ runId, status: In([...UNFINISHED]) }, { status: 'cancelled', message: stepMessage });
+    if (!run || (status === 'interrupted' && run.status !== 'running')) return null;
+    const before = await readStepRows(manager, runId);
+    const lastEvent = await lastRunEventTimestamp(manager, runId);
+    const known = [run.startedAt, lastEvent, ...before.flatMap((step) => [step.startedAt, step.finishedAt])];
+    const latest = known.filter((at): at is string => !!at).sort().at(-1) ?? run.startedAt;
+    const finishedAt = status === 'failed' ? new Date().toISOString() : latest;
+    const unfinished = before.filter((step) => UNFINISHED.includes(step.status)).sort((a, b) => a.position - b.position);
+    const stepRows = manager.getRepository(StepRunEntity);
+    for (const step of unfinished) {
+      const ended = step.startedAt ? { finishedAt, durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(step.startedAt)) } : {};
+      await stepRows.update({ runId, stepId: step.stepId }, { status: 'cancelled', reason: 'cancelled', message: stepMessage, ...ended });
+    }
     const steps = await readStepRows(manager, runId);
-    const lastEnd = steps
-      .map((step) => step.finishedAt)
-      .filter((at): at is string => !!at)
-      .sort()
-      .at(-1);
-    const finishedAt = status === 'failed' ? new Date().toISOString() : (lastEnd ?? run.startedAt);
     const figures = await this.reader.figures(manager, run, steps, finishedAt);
     await runs.update({ id: runId }, { status, error, finishedAt, ...figureColumns(figures) });
-    return true;
+    return { finishedAt, cancelled: unfinished.map((step) => step.stepId) };
   }
+}
+
+/** The timestamp of the run's last logged event; null when it has none. */
+async function lastRunEventTimestamp(manager: EntityManager, runId: string): Promise<string | null> {
+  const row = await manager
+    .getRepository(RunEventEntity)
+    .createQueryBuilder('event')
+    .select('MAX(event.timestamp)', 'last')
+    .where('event.runId = :runId', { runId })
+    .getRawOne<{ last: string | null }>();
+  return row?.last ?? null;
 }
 
 /**
