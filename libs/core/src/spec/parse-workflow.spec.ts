@@ -176,6 +176,31 @@ describe('parseWorkflow', () => {
     });
   });
 
+  describe("messages for a plugin's plain schema", () => {
+    const plain = {
+      ...fakeStepType,
+      name: 'plain',
+      configSchema: z.object({ url: z.string(), name: z.string().min(1), tags: z.array(z.string()).max(2), port: z.number().min(1).max(65535) }).strict(),
+      codeFields: [],
+      pathFields: [],
+    };
+
+    it("say what is missing, empty or out of bounds in Weft's words, not zod's", () => {
+      expect(
+        report(
+          yaml('steps:', '  - id: a', '    type: plain', '    name: ""', '    tags: [x, y, z]', '    port: 70000', '    limits: { memory: 1 }'),
+          { stepTypes: fakeRegistry(plain) },
+        ),
+      ).toEqual([
+        "2:5 steps[0].url: missing required field 'url' for a step of type 'plain'",
+        '4:11 steps[0].name: must not be empty',
+        '5:11 steps[0].tags: must have at most 2 items, got a list',
+        '6:11 steps[0].port: must be at most 65535, got 70000',
+        "7:13 steps[0].limits: unknown field 'memory'; fields: memoryMb, cpuSeconds",
+      ]);
+    });
+  });
+
   describe('timeout', () => {
     it.each([0, '0', '0s', '0ms', '0.0001s'])('refuses a timeout of %j, which would end every attempt at once', (value) => {
       expect(issues(yaml('steps:', '  - id: a', '    type: fake', `    timeout: ${JSON.stringify(value)}`))).toEqual([

@@ -160,7 +160,7 @@ function checkTopLevel(raw: Record<string, unknown>, issues: IssueList): TopLeve
       return result.data as z.output<(typeof workflowFields)[K]>;
     }
     for (const issue of result.error.issues) {
-      issues.add([name, ...(issue.path as (string | number)[])], issueMessage(issue), {
+      issues.add([name, ...(issue.path as (string | number)[])], issueMessage(issue, workflowFields[name]), {
         key: issue.code === 'invalid_key',
       });
     }

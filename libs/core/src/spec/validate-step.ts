@@ -65,7 +65,7 @@ export function validateStep(
     const result = stepFields[name].safeParse(common[name], { reportInput: true });
     if (result.success) return result.data as z.output<(typeof stepFields)[K]>;
     for (const issue of result.error.issues) {
-      issues.add([...at, name, ...(issue.path as PathSegment[])], issueMessage(issue), {
+      issues.add([...at, name, ...(issue.path as PathSegment[])], issueMessage(issue, stepFields[name]), {
         key: issue.code === 'invalid_key',
       });
     }
@@ -223,10 +223,13 @@ function checkConfig(
         continue;
       }
       const where = [...at, ...(issue.path as PathSegment[])];
-      const message =
-        issue.code === 'invalid_type'
-          ? `expected ${issue.expected}, got ${describeValue((issue as { input?: unknown }).input)}`
-          : issueMessage(issue);
+      const input = (issue as { input?: unknown }).input;
+      const missing = issue.code === 'invalid_type' && input === undefined && issue.path.length === 1;
+      const message = missing
+        ? `missing required field '${String(issue.path[0])}' for a step of type '${handler.name}'`
+        : issue.code === 'invalid_type'
+          ? `expected ${issue.expected}, got ${describeValue(input)}`
+          : issueMessage(issue, handler.configSchema);
       issues.add(where, message, { key: issue.code === 'invalid_key' });
     }
   }

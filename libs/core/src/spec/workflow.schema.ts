@@ -37,10 +37,43 @@ function expectedType(what: string) {
   };
 }
 
-/** A zod issue as one message; a bad record key gives the key schema's message. */
-export function issueMessage(issue: z.core.$ZodIssue): string {
+/**
+ * A zod issue as one message in Weft's words: a bad record key gives the key schema's message;
+ * zod's own wording for a value out of bounds and for unknown keys (a schema without messages of
+ * its own, such as a plugin's) becomes what was wrong and how to fix it. `schema` is the one the
+ * issue's path starts from: for an unknown key of an object, the fields it takes are listed.
+ */
+export function issueMessage(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues[0].message;
+  if (issue.code === 'unrecognized_keys' && /^Unrecognized keys?:/.test(issue.message)) {
+    const fields = issue.path.length === 0 && schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    const names = issue.keys.map((key) => `'${key}'`).join(', ');
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${names}${fields.length > 0 ? `; fields: ${fields.join(', ')}` : ''}`;
+  }
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && /^Too (small|big):/.test(issue.message)) {
+    return boundMessage(issue);
+  }
   return issue.message;
+}
+
+/** "must not be empty", "must be at least 3 characters long", "must have at most 10 items"… */
+function boundMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === 'too_small';
+  const bound = Number(small ? issue.minimum : issue.maximum);
+  const exact = issue.inclusive !== false;
+  const got = (issue as { input?: unknown }).input;
+  const was = got === undefined ? '' : `, got ${describeValue(got)}`;
+  switch (issue.origin) {
+    case 'string':
+      if (small && bound === 1) return 'must not be empty';
+      return `must be ${small ? 'at least' : 'at most'} ${bound} characters long${was}`;
+    case 'array':
+    case 'set':
+      if (small && bound === 1) return `must not be empty${was}`;
+      return `must have ${small ? 'at least' : 'at most'} ${bound} item${bound === 1 ? '' : 's'}${was}`;
+    default:
+      return `must be ${exact ? (small ? 'at least' : 'at most') : small ? 'more than' : 'less than'} ${bound}${was}`;
+  }
 }
 
 function intFrom(min: number, max: number) {
