@@ -81,12 +81,19 @@ describe('weft on bad input', () => {
       expect(result.stderr).not.toContain('\u001b');
       expect(result.stderr.length).toBeLessThan(4096);
     }
-    // Without a NUL byte it goes to the parser: every error is listed, each kept short.
+    // Without a NUL byte it is not UTF-8 text (the first stray byte is placed), kept short.
     file('noise.yaml', Buffer.from(randomBytes(64 * 1024).map((byte) => byte || 0x20)));
     const result = weft(['validate', 'noise.yaml']);
-    expectRejected(result, /noise\.yaml is invalid/);
+    expectRejected(result, /noise\.yaml is invalid \(1 error\):\n {2}noise\.yaml:\d+:\d+ not UTF-8 text: the byte 0x[0-9A-F]{2} here is not valid UTF-8; save the file as UTF-8/);
     expect(result.stderr).not.toContain('\u001b');
     for (const line of result.stderr.split('\n')) expect(line.length).toBeLessThan(400);
+  });
+
+  it('refuses a file that is not UTF-8 at the first bad byte, instead of running U+FFFD in its place', () => {
+    file('latin1.yaml', Buffer.concat([Buffer.from('steps:\n  - id: a\n    type: shell\n    run: echo caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    for (const command of ['validate', 'run']) {
+      expectRejected(weft([command, 'latin1.yaml']), /latin1\.yaml:4:18 not UTF-8 text: the byte 0xE9 here is not valid UTF-8; save the file as UTF-8/);
+    }
   });
 
   it('rejects a huge file that is not a workflow promptly and with a short message', () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { decodeUtf8 } from './utf8';
 import * as path from 'node:path';
 import { WorkflowError } from '../errors/workflow.error';
 import { WorkflowValidationError } from '../errors/workflow-validation.error';
@@ -37,9 +38,9 @@ export interface DocumentReadingCache {
  */
 export async function loadWorkflowFile(file: string, options: LoadWorkflowFileOptions): Promise<Workflow> {
   const sourcePath = path.resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(sourcePath, 'utf8');
+    bytes = await readFile(sourcePath);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     const reason =
@@ -54,6 +55,9 @@ export async function loadWorkflowFile(file: string, options: LoadWorkflowFileOp
               : message;
     throw new WorkflowError(`cannot read ${file}: ${reason}`);
   }
+  const decoded = decodeUtf8(bytes);
+  if ('issue' in decoded) throw new WorkflowValidationError([decoded.issue], file);
+  const { text } = decoded;
   const result = readAndValidate(text, options.readings, {
     fileName: file,
     rootDir: options.rootDir ?? path.dirname(sourcePath),
