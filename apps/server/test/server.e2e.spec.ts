@@ -294,6 +294,17 @@ steps:
       expect(events.body.error).toBe('Unknown query parameter: lastEventId[a]');
     });
 
+    it('a body that is not UTF-8 text and a name that is half a surrogate pair, never stored changed', async () => {
+      const bytes = Buffer.concat([Buffer.from('steps:\n  - { id: a, type: shell, run: "echo caf'), Buffer.from([0xe9]), Buffer.from('" }\n')]);
+      const latin1 = await t.post('/api/workflows').set('Content-Type', 'application/yaml').send(bytes).expect(400);
+      expect(latin1.body).toMatchObject({
+        error: 'The request body is not UTF-8 text (1 error)',
+        details: [{ path: '', line: 2, column: 41, message: 'not UTF-8 text: the byte 0xE9 here is not valid UTF-8; save the file as UTF-8' }],
+      });
+      const lone = await t.post('/api/workflows').set('Content-Type', 'application/json').send('{"name":"x\\ud800y","steps":[{"id":"a","type":"shell","run":"true"}]}').expect(400);
+      expect(lone.body.details).toEqual([expect.objectContaining({ path: 'name', message: expect.stringMatching(/^contains a lone surrogate/) })]);
+    });
+
     it("answers the event stream's errors as JSON, as the OpenAPI document says", async () => {
       const missing = await t.get('/api/runs/00000000-0000-4000-8000-000000000000/events').expect(404);
       expect(missing.headers['content-type']).toMatch(/^application\/json/);

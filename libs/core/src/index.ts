@@ -33,6 +33,7 @@ export { hasControlCharacter } from './spec/control-characters';
 export * from './spec/parse-workflow';
 export { MAX_LISTED_ISSUES } from './spec/issue-list';
 export * from './spec/load-workflow-file';
+export { decodeUtf8 } from './spec/utf8';
 
 // graph: analysis
 export * from './graph/workflow-plan.types';

@@ -92,7 +92,7 @@ export class WeftHttp implements OnModuleInit {
       request.rawBody = buffer;
     };
     const json = express.json({ type: [...JSON_TYPES], limit, verify: keepRaw });
-    const yaml = express.text({ type: [...YAML_TYPES], limit });
+    const yaml = express.text({ type: [...YAML_TYPES], limit, verify: keepRaw });
     return (request, response, next) => {
       const path = canonicalPath(request.url ?? '/');
       if (!isUnder(path, base)) return next();

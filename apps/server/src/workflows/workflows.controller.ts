@@ -4,10 +4,10 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, Ap
 import type { WorkflowFormat } from '@weft/history';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import { uuidOr404 } from '../common/uuid.pipe.js';
-import { badRequest, refuseUnknownQuery } from '../common/errors.js';
+import { badRequest, invalidWorkflow, refuseUnknownQuery } from '../common/errors.js';
 import { pageQueryFields, sendPage } from '../common/pagination.js';
 import { parseOr400 } from '../common/zod-validation.js';
-import { z } from '@weft/core';
+import { decodeUtf8, z } from '@weft/core';
 import type { WeftRequest } from '../common/http.types.js';
 import { ApiErrors, ApiStateChanging, ApiWeftRoutes, LIST_HEADERS } from '../common/api-responses.js';
 import { CreatedWorkflowDto, WORKFLOW_DOCUMENT_SCHEMA, WorkflowDetailDto, WorkflowSummaryDto } from './workflow.dto.js';
@@ -69,6 +69,11 @@ export class WorkflowsController {
         statusCode: 415,
         error: `Unsupported content type '${contentType ?? ''}': send the workflow as application/yaml or application/json`,
       });
+    }
+    if (request.rawBody) {
+      // The body parsers decode loosely (a bad byte becomes U+FFFD): a workflow must be UTF-8 text.
+      const decoded = decodeUtf8(request.rawBody);
+      if ('issue' in decoded) throw invalidWorkflow([decoded.issue], 'The request body is not UTF-8 text');
     }
     const text = typeof body === 'string' ? body : (request.rawBody?.toString('utf8') ?? JSON.stringify(body, null, 2));
     if (!text?.trim() || (format === 'json' && body === undefined)) throw badRequest('The request body is empty: send a workflow document');

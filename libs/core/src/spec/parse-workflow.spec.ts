@@ -346,6 +346,17 @@ describe('parseWorkflow', () => {
       expect(report(yaml('name: ok', 'steps:', '  - id: a', '    type: fake', '    inputs: { x: "a\\0b" }'))).toEqual([`5:18 steps[0].inputs.x: ${nul}`]);
     });
 
+    it('refuses half a surrogate pair (a JSON or YAML escape), which UTF-8 cannot hold, and takes a whole pair', () => {
+      const lone = 'contains a lone surrogate (an escape such as \\ud800 without its pair), which is not a character and cannot be stored as UTF-8; remove it or give the whole pair';
+      const json = '{"name": "x\\ud800y", "steps": [{"id": "a", "type": "fake", "env": {"A": "\\udc00"}, "inputs": {"ok": "\\ud834\\udd1e"}}]}';
+      expect(issues(json, { format: 'json' }).map((issue) => [issue.path, issue.message])).toEqual([
+        ['name', lone],
+        ['steps[0].env.A', lone],
+      ]);
+      expect(report(yaml('steps:', '  - id: a', '    type: fake', '    inputs: { x: "a\\ud800" }'))).toEqual([`4:18 steps[0].inputs.x: ${lone}`]);
+      expect(valid(yaml('steps:', '  - id: a', '    type: fake', '    inputs: { x: "\\ud834\\udd1e" }')).steps[0].inputs.x).toBe('𝄞');
+    });
+
     it('takes names and step ids every history database stores alike: one line, at most 200 characters', () => {
       const long = 'n'.repeat(201);
       expect(report(yaml(`name: ${long}`, 'steps:', `  - id: ${long}`, '    type: fake'))).toEqual([
