@@ -235,6 +235,18 @@ describe.each(TEST_DATABASE_KINDS)('HistoryStore on %s', (kind) => {
     },
   );
 
+  it("refuses one list's cursor on the other", async () => {
+    for (const name of ['a', 'b']) await store.saveWorkflow({ name, definition: name, format: 'yaml', rootDir: '/w' });
+    for (const [i, id] of ['r1', 'r2'].entries()) {
+      await store.startRun({ runId: id, workflow: 'w', maxParallel: 1, startedAt: at(i * 1000), steps: [] });
+    }
+    const workflowsCursor = (await store.listWorkflows({ limit: 1 })).nextCursor!;
+    const runsCursor = (await store.listRunPage({ limit: 1 })).nextCursor!;
+    await expect(store.listRunPage({ cursor: workflowsCursor })).rejects.toThrow(InvalidCursorError);
+    await expect(store.listWorkflows({ cursor: runsCursor })).rejects.toThrow(InvalidCursorError);
+    expect((await store.listRunPage({ cursor: runsCursor })).items.map((run) => run.runId)).toEqual(['r1']);
+  });
+
   it('lists runs newest first, by workflow, up to a limit', async () => {
     const w = await store.saveWorkflow({ name: 'report', definition: 'x', format: 'yaml', rootDir: '/w' });
     for (const [i, id] of ['r1', 'r2', 'r3'].entries()) {

@@ -21,21 +21,24 @@ export interface PagePosition {
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
-/** An opaque cursor for the page after `position`. */
-export function encodeCursor(position: PagePosition): string {
-  return Buffer.from(JSON.stringify([position.at, position.id]), 'utf8').toString('base64url');
+/** The lists a cursor can belong to: a cursor of one is refused by the other. */
+export type PagedList = 'runs' | 'workflows';
+
+/** An opaque cursor for the page of `list` after `position`. */
+export function encodeCursor(list: PagedList, position: PagePosition): string {
+  return Buffer.from(JSON.stringify([list, position.at, position.id]), 'utf8').toString('base64url');
 }
 
-/** The position a cursor stands for; throws {@link InvalidCursorError} for anything else. */
-export function decodeCursor(cursor: string): PagePosition {
+/** The position in `list` a cursor stands for; throws {@link InvalidCursorError} for anything else. */
+export function decodeCursor(list: PagedList, cursor: string): PagePosition {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursorError();
   }
-  if (!Array.isArray(value) || value.length !== 2) throw new InvalidCursorError();
-  const [at, id] = value as unknown[];
+  if (!Array.isArray(value) || value.length !== 3 || value[0] !== list) throw new InvalidCursorError();
+  const [, at, id] = value as unknown[];
   if (typeof at !== 'string' || !ISO.test(at) || typeof id !== 'string' || id.length === 0 || id.length > 36) {
     throw new InvalidCursorError();
   }

@@ -90,13 +90,13 @@ export class RunReader {
     if (query.workflowId) builder.andWhere('r.workflowId = :workflowId', { workflowId: query.workflowId });
     if (query.workflow) builder.andWhere('r.workflowName = :workflow', { workflow: query.workflow });
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor('runs', query.cursor);
       builder.andWhere('(r.startedAt < :at OR (r.startedAt = :at AND r.id < :id))', after);
     }
     const rows = await builder.getMany();
     const items = rows.slice(0, limit).map(toSummary);
     const last = rows.length > limit ? items[items.length - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor({ at: last.startedAt, id: last.runId }) : null };
+    return { items, nextCursor: last ? encodeCursor('runs', { at: last.startedAt, id: last.runId }) : null };
   }
 
   /** A step's captured log (null while it has not finished); null when the run or step is unknown. */

@@ -70,13 +70,13 @@ export class WorkflowRepository {
       .addOrderBy('w.id', 'DESC')
       .take(limit + 1);
     if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor('workflows', query.cursor);
       builder.where('(w.createdAt < :at OR (w.createdAt = :at AND w.id < :id))', after);
     }
     const rows = await builder.getMany();
     const items = rows.slice(0, limit).map(toWorkflowSummary);
     const last = rows.length > limit ? items[items.length - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+    return { items, nextCursor: last ? encodeCursor('workflows', { at: last.createdAt, id: last.id }) : null };
   }
 }
 
