@@ -142,6 +142,14 @@ describe('weft run', () => {
     await waitFor('the steps to be gone', () => run.stepPids().every(isGone));
   }, 30_000);
 
+  it('leaves no step running when weft itself is killed (SIGKILL): they die with its process starter', async () => {
+    const run = runInBackground('steps:\n  - id: a\n    type: shell\n    run: echo $$ >> "$PIDS"; sleep 30\n  - id: b\n    type: python\n    code: |\n      import os, time\n      open(os.environ["PIDS"], "a").write(f"{os.getpid()}\\n")\n      time.sleep(30)\n', 2);
+    await run.started;
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await waitFor('the steps to be gone', () => run.stepPids().every(isGone), { timeoutMs: 5000 });
+  }, 30_000);
+
   it('kills steps that ignore SIGTERM at a second Ctrl-C, instead of leaving them running', async () => {
     const run = runInBackground(`steps:\n  - id: stubborn\n    type: shell\n    run: |\n      trap '' TERM INT\n      echo $$ >> "$PIDS"\n      sleep 30\n`, 1);
     await run.started;

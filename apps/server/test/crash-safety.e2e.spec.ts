@@ -95,8 +95,10 @@ describe('Weft server crash safety (SIGKILL mid-run, real process)', () => {
     dir?.dispose();
   });
 
-  async function start(): Promise<ServerProcess> {
-    const server = await startServerProcess({ databaseFile, workspace, examplesDir: examples, env: { WEFT_RESUME: 'off' } });
+  // Steps started directly (no process starter) outlive a server killed with SIGKILL: the case the
+  // restarted server's clean-up is for. With a starter they die with the server (the last test).
+  async function start(env: Record<string, string> = { WEFT_PROCESS_STARTER: 'off' }): Promise<ServerProcess> {
+    const server = await startServerProcess({ databaseFile, workspace, examplesDir: examples, env: { WEFT_RESUME: 'off', ...env } });
     servers.push(server);
     return server;
   }
@@ -119,7 +121,7 @@ describe('Weft server crash safety (SIGKILL mid-run, real process)', () => {
     // 2. SIGKILL: no shutdown hook runs, nothing gets to record the run's end.
     await first.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    // The step's process group outlives the server for now: the restarted server must kill it.
+    // Started directly, the step's process group outlives the server: the restarted server must kill it.
     const [longPid] = readFileSync(pidFile(), 'utf8').trim().split('\n').map(Number);
     expect(leadsItsGroup(longPid)).toBe(true);
 
@@ -169,5 +171,18 @@ describe('Weft server crash safety (SIGKILL mid-run, real process)', () => {
       [retry.runId, 'succeeded'],
       [runId, 'interrupted'],
     ]);
+  }, 60_000);
+
+  it('leaves no step running when a server with a process starter is killed: they die with it', async () => {
+    const server = await start({});
+    const text = `name: doomed\nsteps:\n  - id: hold\n    type: shell\n    run: echo $$ > doomed.pid; sleep 30\n`;
+    const stored = await expectCall(201, server.port, 'POST', '/api/workflows', text, 'application/yaml');
+    await expectCall(202, server.port, 'POST', `/api/workflows/${stored.id}/runs`, {});
+    const pid = join(workspace, 'doomed.pid');
+    await waitFor('the step to write its pid', () => existsSync(pid) && readFileSync(pid, 'utf8').endsWith('\n'));
+    const stepPid = Number(readFileSync(pid, 'utf8'));
+    expect(leadsItsGroup(stepPid)).toBe(true);
+    await server.kill('SIGKILL');
+    await waitFor('the step to be gone with its server', () => !leadsItsGroup(stepPid), 5000);
   }, 60_000);
 });

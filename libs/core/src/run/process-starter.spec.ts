@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isGone } from '../testing/processes';
@@ -224,6 +224,18 @@ describe.each([
     const fromStarter = await run((spec, events) => starter!.launch(spec, events));
     expect(fromStarter).toEqual(Buffer.from('a\uFFFDb|c\uFFFDd'));
     expect(fromStarter).toEqual(await run(launchDirect));
+  });
+
+  it('kills the groups of the steps still running when its main process goes (its channel closes)', async () => {
+    starter = new ProcessStarter(programs);
+    const pids = join(workdir, 'pids');
+    const { events, recorded } = record();
+    starter.launch(sh(`sleep 30 & echo $! > "${pids}"; echo $$ >> "${pids}"; wait`), events);
+    await waitFor('the step and its child to write their pids', () => existsSync(pids) && readFileSync(pids, 'utf8').trim().split('\n').length === 2);
+    await starter.stop();
+    await recorded.done;
+    const [child, shell] = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    await waitFor('the step and its child to be gone', () => isGone(shell) && isGone(child), { timeoutMs: 3000 });
   });
 
   it('goes when stopped, and a later launch starts a new one', async () => {

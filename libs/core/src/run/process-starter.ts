@@ -285,6 +285,12 @@ while True:
         if key.data is None:
             chunk = os.read(CHANNEL, 65536)
             if not chunk:
+                # The main process is gone (or let go): the steps it started die with it.
+                for pid in procs:
+                    try:
+                        os.killpg(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
                 os._exit(0)
             buffer += chunk
             *lines, buffer = buffer.split(b'\n')
@@ -317,6 +323,7 @@ export const NODE_STARTER_SOURCE = String.raw`'use strict';
 const { spawn } = require('node:child_process');
 const { closeSync, constants, openSync } = require('node:fs');
 const send = (message) => process.send(message);
+const running = new Set();
 for (const name of ['SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGTERM']) process.on(name, () => undefined);
 function start(m) {
   const id = m.id;
@@ -337,10 +344,12 @@ function start(m) {
     return;
   }
   const pid = child.pid;
+  running.add(pid);
   send({ t: 'p', id, pid });
   child.stdout.on('data', (b) => send({ t: 'o', id, s: 1, b: b.toString('latin1') }));
   child.stderr.on('data', (b) => send({ t: 'o', id, s: 2, b: b.toString('latin1') }));
   child.once('exit', (code, signal) => {
+    running.delete(pid);
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {}
@@ -360,7 +369,15 @@ function start(m) {
 process.on('message', (m) => {
   if (m && m.t === 's') start(m);
 });
-process.on('disconnect', () => process.exit(0));
+// The main process is gone (or let go): the steps it started die with it.
+process.on('disconnect', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {}
+  }
+  process.exit(0);
+});
 send({ t: 'r' });
 `;
 
@@ -451,7 +468,7 @@ export class ProcessStarter {
 
   /**
    * Lets the starter go and resolves once it has exited (its CPU time is then counted in this
-   * process's children's). Launches in flight are lost; a later launch starts a new starter.
+   * process's children's). Launches in flight are lost (their process groups killed); a later launch starts a new starter.
    */
   stop(): Promise<void> {
     const child = this.child;
@@ -642,7 +659,7 @@ export function warmUpProcessStarter(): void {
 
 /**
  * Lets the process starter go and waits until it has exited: for a program about to exit that wants
- * no helper process left behind and all its children's CPU time counted. Steps still running are lost.
+ * no helper process left behind and all its children's CPU time counted. Steps still running are lost (killed).
  */
 export async function stopProcessStarter(): Promise<void> {
   await shared?.stop();
