@@ -265,7 +265,8 @@ steps:
         .send('steps:\n  - { id: a, type: shell, run: "true", needs: b }\n  - { id: b, type: shell, run: "true", needs: a }\n')
         .expect(400);
       expect(JSON.stringify(cycle.body.details)).toMatch(/cycle: a → b → a|cycle: b → a → b/);
-      await t.post('/api/workflows').set('Content-Type', 'application/yaml').send('').expect(400);
+      const empty = await t.post('/api/workflows').set('Content-Type', 'application/yaml').send('').expect(400);
+      expect(empty.body.details).toEqual([{ path: '', message: 'the body is empty; send a workflow as YAML or JSON' }]);
     });
 
     it('malformed JSON, a wrong content type and a body over the limit', async () => {

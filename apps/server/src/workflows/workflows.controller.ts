@@ -76,7 +76,7 @@ export class WorkflowsController {
       if ('issue' in decoded) throw invalidWorkflow([decoded.issue], 'The request body is not UTF-8 text');
     }
     const text = typeof body === 'string' ? body : (request.rawBody?.toString('utf8') ?? JSON.stringify(body, null, 2));
-    if (!text?.trim() || (format === 'json' && body === undefined)) throw badRequest('The request body is empty: send a workflow document');
+    if (!text?.trim() || (format === 'json' && body === undefined)) throw badRequest('The request body is empty: send a workflow document', [{ path: '', message: 'the body is empty; send a workflow as YAML or JSON' }]);
     refuseUnknownQuery(query, ['dir']);
     const { dir } = query;
     if (typeof dir !== 'undefined' && typeof dir !== 'string') throw badRequest('Invalid dir', [{ path: 'dir', message: 'must be one folder' }]);

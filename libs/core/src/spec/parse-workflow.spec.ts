@@ -201,6 +201,13 @@ describe('parseWorkflow', () => {
     });
   });
 
+  it('names what a YAML tag made where a string was expected (binary data, a set)', () => {
+    expect(report(yaml('steps:', '  - id: a', '    type: fake', '    run: !!binary aGVsbG8=', '  - id: b', '    type: fake', '    run: !!set { x }'))).toEqual([
+      '4:19 steps[0].run: expected string, got binary data (!!binary)',
+      '7:16 steps[1].run: expected string, got a set (!!set)',
+    ]);
+  });
+
   describe('timeout', () => {
     it.each([0, '0', '0s', '0ms', '0.0001s'])('refuses a timeout of %j, which would end every attempt at once', (value) => {
       expect(issues(yaml('steps:', '  - id: a', '    type: fake', `    timeout: ${JSON.stringify(value)}`))).toEqual([
