@@ -10,6 +10,9 @@ import { formatSummary } from './summary';
 import { readingsCache } from './readings-cache';
 import { codeStamp } from './version';
 
+/** Why a command is asked to stop: a signal (Ctrl-C, SIGTERM, SIGHUP), or its output is gone. */
+export type InterruptCause = 'signal' | 'output';
+
 /** Where a command writes, and what it may ask of its surroundings (injectable for tests). */
 export interface CommandIo {
   readonly stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
@@ -19,7 +22,7 @@ export interface CommandIo {
    * Installs a handler for Ctrl-C, SIGTERM and SIGHUP (`'signal'`) and for standard output that
    * can no longer be written (`'output'`: the reader of a pipe quit, a full disk); returns its remover.
    */
-  readonly onInterrupt: (handler: (cause: 'signal' | 'output') => void) => () => void;
+  readonly onInterrupt: (handler: (cause: InterruptCause) => void) => () => void;
 }
 
 export const EXIT = { ok: 0, failed: 1, invalid: 2, interrupted: 130 } as const;

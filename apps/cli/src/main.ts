@@ -1,5 +1,5 @@
 import { UsageError } from './args';
-import { EXIT, planCommand, runCommand, validateCommand, type CommandIo } from './commands';
+import { EXIT, planCommand, runCommand, validateCommand, type CommandIo, type InterruptCause } from './commands';
 import { version } from './version';
 
 const USAGE = `Usage: weft <command> [options]
@@ -35,9 +35,6 @@ Exit codes: 0 succeeded, 1 a step failed, 2 invalid workflow or bad usage, 130 i
 SIGTERM or SIGHUP: running steps get SIGTERM, then SIGKILL after 5 s or at a second Ctrl-C; or the
 output could not be written, as when the reader of a pipe quit).
 `;
-
-/** Why a command is asked to stop: a signal (Ctrl-C, SIGTERM, SIGHUP), or its output is gone. */
-export type InterruptCause = 'signal' | 'output';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
