@@ -88,11 +88,12 @@ export const api = {
   workflow: (id: string) => request<WorkflowSummary>(`api/workflows/${encodeURIComponent(id)}`),
   createWorkflow: (yaml: string) =>
     request<WorkflowSummary>('api/workflows', { method: 'POST', headers: { 'Content-Type': 'application/yaml' }, body: yaml }),
-  startRun: (workflowId: string, maxParallel: number) =>
+  /** Starts a run; without `maxParallel`, with the workflow's own (else the default). */
+  startRun: (workflowId: string, maxParallel?: number) =>
     request<{ runId: string }>(`api/workflows/${encodeURIComponent(workflowId)}/runs`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ maxParallel }),
+      body: JSON.stringify(maxParallel === undefined ? {} : { maxParallel }),
     }),
   runs: async (limit = 50) => list<HistoryRun & { workflowId?: string | null }>(await request(`api/runs?limit=${limit}`), 'items', 'runs'),
   run: (runId: string) => request<RunReport & { workflowId?: string | null }>(`api/runs/${encodeURIComponent(runId)}`),

@@ -234,3 +234,21 @@ test('runs the seed demo live: 3 steps at once, about 2.0x faster, then in histo
   expect(await log.textContent()).toContain("'products'");
   await shot('6-step-log');
 });
+
+test("runs a workflow with its own maxParallel unless another is chosen", async () => {
+  const text = 'name: pair\nmaxParallel: 2\nsteps:\n  - { id: a, type: shell, run: "true" }\n  - { id: b, type: shell, run: "true" }\n';
+  const created = await fetch(`${baseUrl}/api/workflows`, { method: 'POST', headers: { 'Content-Type': 'application/yaml' }, body: text });
+  expect(created.status).toBe(201);
+  const runWith = async (choice: string | null): Promise<number> => {
+    await page.goto(`${baseUrl}/`);
+    const row = page.locator('tr[data-workflow="pair"]');
+    await row.waitFor({ timeout: 10_000 });
+    if (choice !== null) await row.getByLabel('maxParallel for pair').selectOption(choice);
+    await row.getByRole('button', { name: 'Run pair' }).click();
+    await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/, { timeout: 10_000 });
+    const runId = decodeURIComponent(new URL(page.url()).hash.replace('#/runs/', ''));
+    return ((await (await fetch(`${baseUrl}/api/runs/${runId}`)).json()) as { maxParallel: number }).maxParallel;
+  };
+  expect(await runWith(null)).toBe(2);
+  expect(await runWith('3')).toBe(3);
+});

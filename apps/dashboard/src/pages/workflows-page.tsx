@@ -43,7 +43,8 @@ function WorkflowRow({ workflow }: { workflow: WorkflowSummary }) {
   // `GET /api/workflows` lists names only; the plan (steps, ideal speedup) comes with the detail.
   const detail = useAsync(async () => (workflow.plan !== undefined ? workflow : api.workflow(workflow.id)), [workflow.id]);
   const plan = detail.data?.plan ?? null;
-  const [maxParallel, setMaxParallel] = useState(DEFAULT_MAX_PARALLEL);
+  // Empty: the workflow's own maxParallel (else the default), as the API does when none is sent.
+  const [maxParallel, setMaxParallel] = useState<number | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
@@ -65,7 +66,12 @@ function WorkflowRow({ workflow }: { workflow: WorkflowSummary }) {
       <td>
         <label>
           maxParallel{' '}
-          <select value={maxParallel} onChange={(e) => setMaxParallel(Number(e.target.value))} aria-label={`maxParallel for ${workflow.name}`}>
+          <select
+            value={maxParallel ?? ''}
+            onChange={(e) => setMaxParallel(e.target.value === '' ? undefined : Number(e.target.value))}
+            aria-label={`maxParallel for ${workflow.name}`}
+          >
+            <option value="">as written (default {DEFAULT_MAX_PARALLEL})</option>
             {Array.from({ length: MAX_PARALLEL_LIMIT }, (_, i) => i + 1).map((n) => (
               <option key={n} value={n}>
                 {n}
