@@ -46,3 +46,53 @@ describe('RunPage when the server refuses', () => {
     expect(screen.getByRole('alert').textContent).toContain('Not authorized');
   });
 });
+
+/** A fetch answering each URL from `answers` (status and JSON body), 404 for the rest. */
+function answeringFetch(answers: Record<string, { status: number; body: unknown }>) {
+  return jest.fn(async (url: string) => {
+    const answer = answers[url] ?? { status: 404, body: { statusCode: 404, error: `No route ${url}` } };
+    const text = JSON.stringify(answer.body);
+    return { ok: answer.status < 400, status: answer.status, headers: new Headers({ 'content-type': 'application/json' }), body: null, json: async () => answer.body, text: async () => text };
+  });
+}
+
+describe('RunPage for a run the server does not have', () => {
+  const original = globalThis.fetch;
+  afterEach(() => {
+    globalThis.fetch = original;
+  });
+
+  it('says only that: no status, no graph controls, a way to the history', async () => {
+    const missing = { status: 404, body: { statusCode: 404, error: "No run '303c629b'" } };
+    globalThis.fetch = answeringFetch({ 'api/runs/303c629b': missing, 'api/runs/303c629b/events': missing }) as unknown as typeof fetch;
+    render(<RunPage runId="303c629b" />);
+    await settle();
+    await settle();
+    expect(screen.getByTestId('run-not-found').textContent).toContain("No run '303c629b'");
+    expect(screen.queryByTestId('run-status')).toBeNull();
+    expect(screen.queryByRole('button', { name: /fit/i })).toBeNull();
+    expect(screen.getByRole('link', { name: 'See the runs in the history' }).getAttribute('href')).toBe('#/history');
+  });
+});
+
+describe('RunPage for a cancelled run', () => {
+  const original = globalThis.fetch;
+  afterEach(() => {
+    globalThis.fetch = original;
+  });
+
+  it('offers to retry it from where it stopped', async () => {
+    const at = '2026-12-03T10:00:00.000Z';
+    const report = {
+      runId: 'r-1', workflow: 'w', workflowId: null, status: 'cancelled', maxParallel: 2, startedAt: at, finishedAt: at, makespanMs: 10, sequentialMs: 10,
+      speedup: 1, idealSpeedup: 1, peakParallelism: 1, criticalPath: ['a'], retryOf: null,
+      steps: { a: { status: 'cancelled', reason: 'cancelled', message: 'cancelled', attempts: 1, startedAt: at, finishedAt: at, durationMs: 10, exitCode: null, outputs: null, lane: 0, reused: false } },
+    };
+    globalThis.fetch = answeringFetch({ 'api/runs/r-1': { status: 200, body: report } }) as unknown as typeof fetch;
+    render(<RunPage runId="r-1" />);
+    await settle();
+    await settle();
+    expect(screen.getByTestId('run-status').textContent).toBe('cancelled');
+    expect(screen.getByRole('button', { name: 'Retry from where it stopped' })).toBeTruthy();
+  });
+});

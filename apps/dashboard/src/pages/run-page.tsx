@@ -12,7 +12,7 @@ import {
   type RunState,
   type TimelineGroupBy,
 } from '@weft/viz';
-import { api, runEventsUrl, tokenHeaders, WORKERS_POLL_MS } from '../api';
+import { api, ApiError, runEventsUrl, tokenHeaders, WORKERS_POLL_MS } from '../api';
 import { navigate } from '../router';
 import { usePolling } from './use-polling';
 import { missingWorkerNotices, waitsForLabels, whereStepRan } from './run-workers';
@@ -25,6 +25,8 @@ export function RunPage({ runId }: { runId: string }) {
   const [reportSettled, setReportSettled] = useState(false);
   const [plan, setPlan] = useState<WorkflowPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The server has no such run: nothing else of the page applies.
+  const [notFound, setNotFound] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const [lanes, setLanes] = useLanesChoice();
   // Retry asks for the report again too: the same refusal (a token, CORS) usually failed both.
@@ -37,7 +39,11 @@ export function RunPage({ runId }: { runId: string }) {
     api
       .run(runId)
       .then((r) => alive && setReport(r))
-      .catch((e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)))
+      .catch((e: unknown) => {
+        if (!alive) return;
+        setError(e instanceof Error ? e.message : String(e));
+        setNotFound(e instanceof ApiError && e.status === 404);
+      })
       .finally(() => alive && setReportSettled(true));
     return () => {
       alive = false;
@@ -91,6 +97,25 @@ export function RunPage({ runId }: { runId: string }) {
   const waiting = waitsForLabels(state);
   const workers = usePolling(() => api.workers(), WORKERS_POLL_MS, waiting);
   const notices = waiting ? missingWorkerNotices(state, workers.data) : [];
+  if (notFound && state.status === 'pending') {
+    return (
+      <section className="card">
+        <h2>
+          Run{' '}
+          <span className="muted run-id" title={`Run ${runId}`}>
+            {runId}
+          </span>
+        </h2>
+        <p className="error" data-testid="run-not-found">
+          {error}
+        </p>
+        <p>
+          <a href="#/history">See the runs in the history</a>
+        </p>
+      </section>
+    );
+  }
+  const restartable = state.status === 'failed' || state.status === 'cancelled' || state.status === 'interrupted';
   return (
     <>
       <section className="card">
@@ -107,7 +132,7 @@ export function RunPage({ runId }: { runId: string }) {
               Cancel
             </button>
           )}
-          {state.status === 'failed' && (
+          {restartable && (
             <button
               type="button"
               onClick={() =>
@@ -117,7 +142,7 @@ export function RunPage({ runId }: { runId: string }) {
                   .catch((e: Error) => setError(e.message))
               }
             >
-              Retry from failure
+              {state.status === 'failed' ? 'Retry from failure' : 'Retry from where it stopped'}
             </button>
           )}
         </h2>
