@@ -9,7 +9,7 @@ export class StepTypeNotFoundError extends WorkflowError {
   ) {
     super(
       `unknown step type '${type}'; registered types: ${available.length ? available.join(', ') : '(none)'}. ` +
-        'Use one of them or register a plugin that provides it.',
+        'Use one of them or load a plugin that provides it (weft … --plugin SPEC; WEFT_PLUGINS for the server).',
     );
   }
 }

@@ -460,7 +460,7 @@ describe('parseWorkflow', () => {
     it('lists the registered types for an unknown type', () => {
       const registry = fakeRegistry({ ...fakeStepType, name: 'python' });
       expect(report(yaml('steps:', '  - id: a', '    type: pyton'), { stepTypes: registry })).toEqual([
-        "3:11 steps[0].type: unknown step type 'pyton'; registered types: fake, python. Use one of them or register a plugin that provides it.",
+        "3:11 steps[0].type: unknown step type 'pyton'; registered types: fake, python. Use one of them or load a plugin that provides it (weft … --plugin SPEC; WEFT_PLUGINS for the server).",
       ]);
     });
 
