@@ -1,4 +1,5 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
+import { eventsUntil, runFixture, seedDemoWorkflow } from '../../../../libs/viz/src/fixtures';
 import { RunPage } from './run-page';
 
 const REFUSAL = 'Missing or wrong bearer token: send Authorization: Bearer <WEFT_API_TOKEN>';
@@ -94,5 +95,67 @@ describe('RunPage for a cancelled run', () => {
     await settle();
     expect(screen.getByTestId('run-status').textContent).toBe('cancelled');
     expect(screen.getByRole('button', { name: 'Retry from where it stopped' })).toBeTruthy();
+  });
+});
+
+/** An EventSource the test drives: the page's live stream. */
+class FakeEventSource {
+  static last: FakeEventSource | null = null;
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onmessage: ((e: MessageEvent<string>) => void) | null = null;
+  onerror: (() => void) | null = null;
+  readonly listeners = new Map<string, ((e: Event) => void)[]>();
+  constructor(readonly url: string) {
+    FakeEventSource.last = this;
+  }
+  addEventListener(type: string, listener: (e: Event) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  removeEventListener() {}
+  close() {
+    this.readyState = 2;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  emit(event: { type: string }) {
+    for (const listener of this.listeners.get(event.type) ?? []) listener({ type: event.type, data: JSON.stringify(event) } as unknown as Event);
+  }
+  drop() {
+    this.readyState = 0; // CONNECTING: the browser tries again by itself
+    this.onerror?.();
+  }
+}
+
+describe('RunPage when the live stream drops mid-run', () => {
+  const original = { fetch: globalThis.fetch, EventSource: (globalThis as { EventSource?: unknown }).EventSource };
+  afterEach(() => {
+    globalThis.fetch = original.fetch;
+    (globalThis as { EventSource?: unknown }).EventSource = original.EventSource;
+  });
+
+  it('says the connection is lost while the browser reconnects, and no more once it is back', async () => {
+    const run = runFixture(seedDemoWorkflow, { runId: 'r-2' });
+    const running = { ...run.report, status: 'running', finishedAt: null };
+    globalThis.fetch = answeringFetch({ 'api/runs/r-2': { status: 200, body: running } }) as unknown as typeof fetch;
+    (globalThis as { EventSource?: unknown }).EventSource = FakeEventSource;
+    render(<RunPage runId="r-2" />);
+    await settle();
+    const source = FakeEventSource.last!;
+    await act(async () => {
+      source.open();
+      for (const event of eventsUntil(run, 50)) source.emit(event);
+    });
+    await settle();
+    expect(screen.getByTestId('run-status').textContent).toBe('running');
+    expect(screen.queryByTestId('connection-lost')).toBeNull();
+
+    await act(async () => source.drop());
+    expect(screen.getByTestId('connection-lost').textContent).toContain('Lost the connection to the server: reconnecting');
+
+    await act(async () => source.open());
+    expect(screen.queryByTestId('connection-lost')).toBeNull();
   });
 });

@@ -116,6 +116,9 @@ export function RunPage({ runId }: { runId: string }) {
     );
   }
   const restartable = state.status === 'failed' || state.status === 'cancelled' || state.status === 'interrupted';
+  // The live stream dropped mid-run: the browser's EventSource is reconnecting (it resumes from the
+  // last event), or a stream read with fetch simply ended. Say so: what the page shows is stale.
+  const lost = state.status === 'running' && live.state.status === 'running' && (live.connection === 'connecting' || live.connection === 'closed');
   return (
     <>
       <section className="card">
@@ -147,6 +150,18 @@ export function RunPage({ runId }: { runId: string }) {
           )}
         </h2>
         {reportError && <p className="error">{reportError}</p>}
+        {lost && (
+          <p className="error" role="status" data-testid="connection-lost">
+            {live.connection === 'connecting'
+              ? 'Lost the connection to the server: reconnecting… What is shown stopped at the last event received.'
+              : 'The event stream ended before the run did. What is shown stopped at the last event received.'}{' '}
+            {live.connection === 'closed' && (
+              <button type="button" onClick={stream.retry}>
+                Reconnect
+              </button>
+            )}
+          </p>
+        )}
         <div role="status" aria-live="polite" className="notices" data-testid="worker-notices">
           {notices.length > 0 && (
             <ul>
