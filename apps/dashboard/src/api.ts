@@ -57,6 +57,11 @@ export function tokenHeaders(): Record<string, string> {
  * cookies of the same origin (fetch's default `credentials: 'same-origin'`).
  */
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return (await requestWithHeaders<T>(path, init)).body;
+}
+
+/** {@link request}, with the answer's headers (a list's `X-Next-Cursor`). */
+async function requestWithHeaders<T>(path: string, init: RequestInit = {}): Promise<{ body: T; headers: Headers }> {
   const headers = new Headers(init.headers);
   for (const [name, value] of Object.entries(tokenHeaders())) headers.set(name, value);
   const res = await fetch(path, { ...init, headers });
@@ -70,7 +75,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
       b?.details ?? [],
     );
   }
-  return body as T;
+  return { body: body as T, headers: res.headers };
 }
 
 /** Lists come back as arrays; tolerate `{items}` / `{runs}` / `{workflows}` envelopes too. */
@@ -96,6 +101,12 @@ export const api = {
       body: JSON.stringify(maxParallel === undefined ? {} : { maxParallel }),
     }),
   runs: async (limit = 50) => list<HistoryRun & { workflowId?: string | null }>(await request(`api/runs?limit=${limit}`), 'items', 'runs'),
+  /** A page of runs, newest first, and the cursor of the next (older) page; null on the last. */
+  runsPage: async (limit: number, cursor?: string | null) => {
+    const query = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const { body, headers } = await requestWithHeaders(`api/runs?${query}`);
+    return { runs: list<HistoryRun & { workflowId?: string | null }>(body, 'items', 'runs'), nextCursor: headers.get('X-Next-Cursor') };
+  },
   run: (runId: string) => request<RunReport & { workflowId?: string | null }>(`api/runs/${encodeURIComponent(runId)}`),
   /**
    * The plan of the workflow a run ran, for its dependency edges (a run report has none). The run
