@@ -185,6 +185,7 @@ svg.weft-viz { display: block; max-width: 100%; overflow: visible; }
 .weft-history th button:focus-visible { outline: 2px solid var(--weft-focus); }
 .weft-history tbody tr[tabindex] { cursor: pointer; }
 .weft-history tbody tr:hover, .weft-history tbody tr:focus { background: var(--weft-surface); outline: none; }
+.weft-history tbody tr[tabindex]:focus-visible { outline: 2px solid var(--weft-focus); outline-offset: -2px; }
 .weft-history-status { display: inline-block; padding: 1px 8px; border-radius: 9px; background: var(--weft-status); color: var(--weft-on-status); }
 .weft-history-status.weft-status-skipped, .weft-history-status.weft-status-pending { color: var(--weft-fg); }
 

@@ -135,4 +135,19 @@ describe('Storybook stories in Chromium', () => {
     await page.screenshot({ path: join(artifacts, 'viz-executiongraph--with-failure--focused.png') });
     await page.close();
   });
+
+  it('rings the history row that has keyboard focus, and only then', async () => {
+    const page = await context.newPage();
+    await openStory(page, 'viz-executionhistorytable--selectable');
+    const row = page.locator('.weft-history tbody tr[tabindex]').first();
+    // Tab until the first row has focus (the sort buttons come first).
+    for (let i = 0; i < 20 && !(await row.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    expect(await row.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+    // A row focused by the mouse gets no ring (hover and focus only tint it).
+    const second = page.locator('.weft-history tbody tr[tabindex]').nth(1);
+    await second.click();
+    expect(await second.evaluate((el) => el === document.activeElement && !el.matches(':focus-visible'))).toBe(true);
+    expect(await second.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('none');
+    await page.close();
+  });
 });
