@@ -219,11 +219,14 @@ describe.each([
       const first = join(workdir, 'first');
       const second = join(workdir, 'second');
       const controller = new AbortController();
-      const ignoring = sh('trap "" TERM; sleep 30 & echo $! > "$1"; wait', first);
+      const ignoring = sh('trap "" TERM; sleep 30 & echo $! > "$1"; echo ready; wait', first);
+      // A step's output comes after the starter said its pid: once both said ready, both are known.
+      let ready = 0;
+      const log = (chunk: string) => (ready += chunk.split('ready').length - 1);
       // The first is being cancelled, with a grace period far longer than this test.
-      const cancelled = run(ignoring, { signal: controller.signal, limits: { killGraceMs: 60_000 } });
-      const plain = run(sh('sleep 30 & echo $! > "$1"; wait', second));
-      await waitFor('both pid files', () => [first, second].every((f) => existsSync(f) && readFileSync(f, 'utf8').endsWith('\n')));
+      const cancelled = run(ignoring, { signal: controller.signal, limits: { killGraceMs: 60_000 }, log });
+      const plain = run(sh('sleep 30 & echo $! > "$1"; echo ready; wait', second), { log });
+      await waitFor('both steps to be ready', () => ready === 2 && [first, second].every((f) => existsSync(f) && readFileSync(f, 'utf8').endsWith('\n')));
       controller.abort();
 
       expect(killStepProcessesNow()).toBe(2);
