@@ -242,6 +242,9 @@ async function checkDashboard(base: string, runId: string): Promise<void> {
     });
     await page.goto(`${base}/weft`);
     expect(new URL(page.url()).pathname).toBe('/weft/');
+    // Let the refused (401) requests of the page without the key end first, so none of their
+    // console errors arrives after the count starts over below.
+    await page.waitForLoadState('networkidle');
     await page.locator('label.token', { hasText: 'X-Api-Key' }).locator('input').fill(KEY);
     // Before the key was typed the page's first requests were refused (401): count from here.
     apiRequests.length = 0;
